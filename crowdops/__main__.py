@@ -1,0 +1,5 @@
+import sys
+
+from crowdops.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,56 @@
+"""The composition root: opens the database and builds the services that both faces use."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from crowdops.services.context import ServiceContext
+from crowdops.services.demo import DemoService
+from crowdops.services.incidents import IncidentService
+from crowdops.services.operations import OperationService
+from crowdops.services.users import UserService
+from crowdops.store.database import Database, open_database
+
+DB_ENV = "CROWDOPS_DB"
+
+
+def default_db_path() -> Path:
+    """`CROWDOPS_DB` if set, else crowdops.db in the platform's user data folder."""
+    configured = os.environ.get(DB_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return Path(user_data_dir("CrowdOps", appauthor=False)) / "crowdops.db"
+
+
+@dataclass
+class App:
+    context: ServiceContext
+    users: UserService
+    operations: OperationService
+    incidents: IncidentService
+    demo: DemoService
+
+    @property
+    def db(self) -> Database:
+        return self.context.db
+
+    def close(self) -> None:
+        self.context.db.close()
+
+
+def build_app(context: ServiceContext) -> App:
+    return App(
+        context=context,
+        users=UserService(context),
+        operations=OperationService(context),
+        incidents=IncidentService(context),
+        demo=DemoService(context),
+    )
+
+
+def open_app(db_path: Path | None = None) -> App:
+    """Open (creating or migrating) the database and wire the services over it."""
+    os.umask(0o077)
+    return build_app(ServiceContext(db=open_database(db_path or default_db_path())))

@@ -1,0 +1,1 @@
+"""The command-line face: parses, calls services, prints. No rules live here."""

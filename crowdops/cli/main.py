@@ -1,0 +1,55 @@
+"""Entry point: `crowdops [--db PATH] [--json] COMMAND`. Errors: one sentence on stderr, exit 1; usage: exit 2."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crowdops import __version__
+from crowdops.app import open_app
+from crowdops.cli import commands_incidents, commands_ops, commands_setup, commands_users
+from crowdops.cli.common import shared_options
+from crowdops.domain.errors import CrowdOpsError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    shared = shared_options()
+    parser = argparse.ArgumentParser(
+        prog="crowdops",
+        description="CrowdOps: the official voice on social media at protests, large events and migration movements.",
+        parents=[shared],
+    )
+    parser.add_argument("--version", action="version", version=f"crowdops {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands_setup.register(commands, shared)
+    commands_users.register(commands, shared)
+    commands_ops.register(commands, shared)
+    commands_incidents.register(commands, shared)
+    commands_setup.add_gui_options(parser)  # no command: start the GUI
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.json = getattr(args, "json", False)
+    db = getattr(args, "db", None)
+    try:
+        app = open_app(Path(db) if db else None)
+    except CrowdOpsError as error:
+        print(f"crowdops: {error}", file=sys.stderr)
+        return 1
+    try:
+        result = args.handler(app, args)
+    except CrowdOpsError as error:
+        print(f"crowdops: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("crowdops: interrupted; nothing more was written.", file=sys.stderr)
+        return 130
+    finally:
+        app.close()
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure rules of CrowdOps: enums, value objects and validation. Imports no other crowdops package."""

@@ -1,0 +1,50 @@
+"""A small synchronous event bus. Services publish after their transaction commits; the GUI adapts the bus to
+queued Qt signals, so handlers here must be quick and thread-safe."""
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentLogged:
+    operation_id: uuid.UUID
+    incident_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class OperationsChanged:
+    """An operation was created or changed (its phase, say)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentOperationChanged:
+    operation_id: uuid.UUID
+
+
+Event = IncidentLogged | OperationsChanged | CurrentOperationChanged
+Handler = Callable[[Event], None]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._handlers: list[Handler] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, handler: Handler) -> Callable[[], None]:
+        with self._lock:
+            self._handlers.append(handler)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if handler in self._handlers:
+                    self._handlers.remove(handler)
+
+        return unsubscribe
+
+    def publish(self, event: Event) -> None:
+        with self._lock:
+            handlers = list(self._handlers)
+        for handler in handlers:
+            handler(event)

@@ -1,0 +1,1 @@
+"""The local SQLite store: engine, typed models, migrations, backups and queries."""

@@ -1,0 +1,95 @@
+"""Open a CrowdOps database: check the file, back it up, migrate it, and hand out sessions."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from crowdops.store.backup import backup_before_migration
+from crowdops.store.engine import create_engine_for, writer
+from crowdops.store.errors import NewerSchemaError
+from crowdops.store.preflight import inspect_file
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    return config
+
+
+def schema_head() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+class Database:
+    """Sessions over one SQLite file. Writes: one IMMEDIATE transaction per `write()` block."""
+
+    def __init__(self, path: Path, engine: Engine, backup: Path | None) -> None:
+        self.path = path
+        self.engine = engine
+        self.last_backup = backup
+        self._writer = writer(engine)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path) -> Database:
+    """Refuse files that are not sound CrowdOps databases (leaving them untouched); migrate older ones after a
+    backup; create a new one where none exists."""
+    path = path.expanduser()
+    state = inspect_file(path)
+    head = schema_head()
+    if state.revision is not None and state.revision not in _known_revisions():
+        raise NewerSchemaError(
+            f"{path} was written by a newer CrowdOps (schema {state.revision}; this version knows up to {head}). "
+            "Open it with the newer version; the file was left untouched."
+        )
+    backup = None
+    if state.exists and state.revision is not None and state.revision != head:
+        backup = backup_before_migration(path, state.revision)
+    if not state.exists:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    engine = create_engine_for(path)
+    if state.revision != head:
+        _migrate(engine)
+    _restrict_mode(path)
+    return Database(path, engine, backup)
+
+
+def _migrate(engine: Engine) -> None:
+    config = _alembic_config()
+    with writer(engine).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _restrict_mode(path: Path) -> None:
+    if os.name == "posix":
+        for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if candidate.exists():
+                candidate.chmod(0o600)

@@ -1,0 +1,52 @@
+"""Look at a database file without changing a byte of it: is it SQLite, is it sound, which schema is it?"""
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from crowdops.store.errors import CorruptDatabaseError, NotADatabaseError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    exists: bool
+    revision: str | None  # Alembic revision; None for a new or empty file
+
+
+def inspect_file(path: Path) -> FileState:
+    if path.is_dir():
+        raise NotADatabaseError(f"{path} is a folder, not a CrowdOps database file.")
+    if not path.exists() or path.stat().st_size == 0:
+        return FileState(exists=path.exists(), revision=None)
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(f"{path} is not a SQLite database, so CrowdOps cannot open it; it was left untouched.")
+    try:
+        connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise CorruptDatabaseError(f"{path} cannot be opened ({error}); it was left untouched.") from None
+    try:
+        verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise CorruptDatabaseError(
+                f"{path} is damaged ({verdict}); it was left untouched. Restore it from a backup."
+            )
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return FileState(exists=True, revision=None)
+        if "alembic_version" not in tables:
+            raise NotADatabaseError(
+                f"{path} is a SQLite database of another program, not of CrowdOps; it was left untouched."
+            )
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return FileState(exists=True, revision=row[0] if row else None)
+    except sqlite3.DatabaseError as error:
+        raise CorruptDatabaseError(
+            f"{path} is damaged or truncated ({error}); it was left untouched. Restore it from a backup."
+        ) from None
+    finally:
+        connection.close()
