@@ -2,7 +2,8 @@
 # Qt needs a few system libraries and at least one font; without fonts it silently draws empty boxes.
 # On Debian/Ubuntu, install what is missing (as root) or print the exact command to run.
 set -eu
-PKGS="libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libglib2.0-0 fonts-dejavu-core"
+# libxcb-cursor0: since Qt 6.5 the X11 (xcb) platform plugin will not load without it.
+PKGS="libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libglib2.0-0 libxcb-cursor0 fonts-dejavu-core"
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian/Ubuntu: nothing we can check here
 missing=""
 for pkg in $PKGS; do

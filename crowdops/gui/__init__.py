@@ -1,0 +1,1 @@
+"""The desktop face (PySide6). Only this package may import Qt."""

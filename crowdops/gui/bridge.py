@@ -1,0 +1,34 @@
+"""Re-emit core events as Qt signals. Handlers run on the GUI thread whatever thread published the event."""
+
+from PySide6.QtCore import QObject, Signal
+
+from crowdops.services.events import (
+    CurrentOperationChanged,
+    Event,
+    EventBus,
+    IncidentLogged,
+    OperationsChanged,
+)
+
+
+class EventBridge(QObject):
+    incident_logged = Signal(object, object)  # operation id, incident id (uuid.UUID)
+    operations_changed = Signal()
+    current_operation_changed = Signal(object)  # uuid.UUID
+
+    def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._unsubscribe = bus.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        # Emitting from a worker thread queues the call into the receivers' (GUI) thread.
+        match event:
+            case IncidentLogged(operation_id=op, incident_id=incident):
+                self.incident_logged.emit(op, incident)
+            case OperationsChanged():
+                self.operations_changed.emit()
+            case CurrentOperationChanged(operation_id=op):
+                self.current_operation_changed.emit(op)
+
+    def close(self) -> None:
+        self._unsubscribe()

@@ -1,0 +1,342 @@
+"""The main window only assembles: banner, navigation, views, toolbar, menus and status bar."""
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crowdops.gui.actions import make_action, shortcut_text
+from crowdops.gui.dialogs.correct_incident import CorrectIncidentDialog
+from crowdops.gui.dialogs.methane import MethaneDialog
+from crowdops.gui.dialogs.quick_log import QuickLogDialog
+from crowdops.gui.dialogs.sign_in import SignInDialog
+from crowdops.gui.preferences import Preferences
+from crowdops.gui.state import GuiState
+from crowdops.gui.theme import ThemeName, apply_theme
+from crowdops.gui.views.status_bar import StatusBar
+from crowdops.gui.views.timeline_view import TimelineView
+from crowdops.services.records import IncidentRecord, OperationRecord, UserRecord
+
+
+class MainWindow(QMainWindow):
+    first_paint = Signal()
+    operations_loaded = Signal()
+
+    def __init__(self, state: GuiState, prefs: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.prefs = prefs
+        self._painted = False
+        self._users: list[UserRecord] = []  # loaded with the operations, for the sign-in dialog
+        self._base_font = QApplication.font()
+        self.resize(1360, 820)
+
+        self.banner = QLabel(
+            self.tr("EXERCISE — EXERCISE — EXERCISE · training traffic only, nothing reaches a live account")
+        )
+        self.banner.setObjectName("ExerciseBanner")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.hide()
+        self.nav = QListWidget()
+        self.nav.setObjectName("NavList")
+        self.nav.addItem(self.tr("Timeline"))
+        self.nav.setFixedWidth(120)
+        self.nav.setCurrentRow(0)
+        self.timeline = TimelineView(state)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.timeline)
+        self.nav.currentRowChanged.connect(self.views.setCurrentIndex)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.views, 1)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self.status = StatusBar(state.app.context.clock)
+        self.setStatusBar(self.status)
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+
+        state.user_changed.connect(self._user_changed)
+        state.operation_changed.connect(self._operation_changed)
+        state.bridge.operations_changed.connect(self.load_operations)
+        state.bridge.current_operation_changed.connect(self._current_operation_changed)
+        self.timeline.correct_requested.connect(self.correct_incident)
+        self.apply_preferences()
+        self._operation_changed(None)
+
+    # -- construction -----------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        a = make_action
+        self.act_quick_log = a(
+            self, self.tr("&Log incident…"), "Ctrl+L", self.tr("Quick log an incident"), self.quick_log
+        )
+        self.act_methane = a(
+            self,
+            self.tr("&METHANE report…"),
+            "Ctrl+Shift+M",
+            self.tr("Log a METHANE major-incident report"),
+            self.methane_report,
+        )
+        self.act_correct = a(
+            self,
+            self.tr("&Correct selected…"),
+            "Ctrl+E",
+            self.tr("Append a corrected version of the selected incident"),
+            self.correct_selected,
+        )
+        self.act_find = a(
+            self, self.tr("&Find"), "Ctrl+F", self.tr("Search and filter the timeline"), self.timeline.focus_search
+        )
+        self.act_refresh = a(
+            self, self.tr("&Refresh"), "F5", self.tr("Reload the timeline"), self.timeline.model.refresh
+        )
+        self.act_timeline = a(
+            self,
+            self.tr("&Timeline"),
+            "Ctrl+1",
+            self.tr("Show the incident timeline"),
+            lambda: self.nav.setCurrentRow(0),
+        )
+        self.act_operation = a(
+            self,
+            self.tr("Switch &operation"),
+            "Ctrl+O",
+            self.tr("Choose another operation"),
+            lambda: self.op_switcher.showPopup(),
+        )
+        self.act_dark = a(
+            self,
+            self.tr("&Dark theme"),
+            "Ctrl+Shift+T",
+            self.tr("Dark colours for night work"),
+            self._toggle_dark,
+            checkable=True,
+        )
+        self.act_larger = a(
+            self,
+            self.tr("&Larger text"),
+            "Ctrl+=",
+            self.tr("Make all text larger"),
+            self._toggle_larger,
+            checkable=True,
+        )
+        self.act_sign_in = a(
+            self, self.tr("&Sign in…"), "Ctrl+Shift+I", self.tr("Sign in as another user"), self.sign_in
+        )
+        self.act_sign_out = a(
+            self,
+            self.tr("Sign &out"),
+            "Ctrl+Shift+O",
+            self.tr("Sign out; the window stays read only"),
+            lambda: self.state.set_user(None),
+        )
+        self.act_shortcuts = a(
+            self,
+            self.tr("&Keyboard shortcuts"),
+            QKeySequence.StandardKey.HelpContents,
+            self.tr("List every shortcut"),
+            self.show_shortcuts,
+        )
+        self.act_quit = a(self, self.tr("&Quit"), "Ctrl+Q", self.tr("Close CrowdOps"), self.close)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Main"))
+        bar.setObjectName("MainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addWidget(QLabel(self.tr("  Operation: ")))
+        self.op_switcher = QComboBox()
+        self.op_switcher.setMinimumWidth(260)
+        self.op_switcher.setToolTip(self.tr("The operation you are working on (Ctrl+O)"))
+        self.op_switcher.activated.connect(self._switch_operation)
+        bar.addWidget(self.op_switcher)
+        bar.addSeparator()
+        for action in (self.act_quick_log, self.act_methane, self.act_correct):
+            bar.addAction(action)
+        self.addToolBar(bar)
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file = menus.addMenu(self.tr("&File"))
+        for action in (self.act_sign_in, self.act_sign_out, None, self.act_quit):
+            file.addAction(action) if action else file.addSeparator()
+        incident = menus.addMenu(self.tr("&Incident"))
+        for action in (self.act_quick_log, self.act_methane, self.act_correct):
+            incident.addAction(action)
+        view = menus.addMenu(self.tr("&View"))
+        for action in (
+            self.act_timeline,
+            self.act_operation,
+            self.act_find,
+            self.act_refresh,
+            None,
+            self.act_dark,
+            self.act_larger,
+        ):
+            view.addAction(action) if action else view.addSeparator()
+        help_menu = menus.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_shortcuts)
+
+    # -- operations -------------------------------------------------------------------------------------
+
+    def load_operations(self) -> None:
+        """Fill the switcher and open the current operation; read off the GUI thread."""
+        ops_service = self.state.app.operations
+        users = self.state.app.users
+        self.state.tasks.read(lambda: (ops_service.list(), ops_service.current(), users.list()), self._operations_read)
+
+    def _operations_read(self, result: tuple[list[OperationRecord], OperationRecord | None, list[UserRecord]]) -> None:
+        ops, current, self._users = result
+        self.op_switcher.blockSignals(True)
+        self.op_switcher.clear()
+        for op in ops:
+            self.op_switcher.addItem(op.name + (self.tr("  [EXERCISE]") if op.exercise else ""), op)
+        self.op_switcher.blockSignals(False)
+        if not ops:
+            self.op_switcher.addItem(self.tr("No operations yet"), None)
+        shown = self.state.operation
+        wanted = current if shown is None else next((o for o in ops if o.id == shown.id), current)
+        self.state.set_operation(wanted)
+        self.operations_loaded.emit()
+
+    def _switch_operation(self, index: int) -> None:
+        op = self.op_switcher.itemData(index)
+        if op is not None and (self.state.operation is None or op.id != self.state.operation.id):
+            self.state.tasks.write(lambda: self.state.app.operations.use(op.name), lambda _op: None)
+
+    def _current_operation_changed(self, operation_id: uuid.UUID) -> None:
+        self.state.tasks.read(lambda: self.state.app.operations.get_by_id(operation_id), self.state.set_operation)
+
+    def _operation_changed(self, op: OperationRecord | None) -> None:
+        exercise = bool(op and op.exercise)
+        self.banner.setVisible(exercise)
+        name = f"{op.name} — CrowdOps" if op else "CrowdOps"
+        self.setWindowTitle(("[EXERCISE] " if exercise else "") + name)
+        self.status.set_operation(op)
+        for index in range(self.op_switcher.count()):
+            item = self.op_switcher.itemData(index)
+            if op is not None and item is not None and item.id == op.id:
+                self.op_switcher.setCurrentIndex(index)
+        for action in (self.act_quick_log, self.act_methane, self.act_correct):
+            action.setEnabled(op is not None)
+
+    # -- users --------------------------------------------------------------------------------------------
+
+    def sign_in(self) -> bool:
+        dialog = SignInDialog(self.state, self._users, self.prefs.last_user, self)
+        if dialog.exec() and dialog.user is not None:
+            self.state.set_user(dialog.user)
+            return True
+        return False
+
+    def _user_changed(self, user: UserRecord | None) -> None:
+        self.status.set_user(user)
+        if user is not None:
+            self.prefs.last_user = user.name
+
+    def _require_user(self) -> bool:
+        return self.state.user is not None or self.sign_in()
+
+    # -- incidents ----------------------------------------------------------------------------------------
+
+    def quick_log(self) -> QuickLogDialog | None:
+        op = self.state.operation
+        if op is None or not self._require_user():
+            return None
+        dialog = QuickLogDialog(self.state, op, self.prefs.last_category, self)
+        dialog.logged.connect(self._logged)
+        dialog.open()
+        return dialog
+
+    def methane_report(self) -> MethaneDialog | None:
+        op = self.state.operation
+        if op is None or not self._require_user():
+            return None
+        dialog = MethaneDialog(self.state, op, self)
+        dialog.logged.connect(self._logged)
+        dialog.open()
+        return dialog
+
+    def correct_selected(self) -> None:
+        record = self.timeline.selected_record()
+        if record is None:
+            self.statusBar().showMessage(self.tr("Select an incident to correct first."), 4000)
+            return
+        self.correct_incident(record)
+
+    def correct_incident(self, record: IncidentRecord) -> CorrectIncidentDialog | None:
+        op = self.state.operation
+        if op is None or not self._require_user():
+            return None
+        dialog = CorrectIncidentDialog(self.state, op, record, self)
+        dialog.corrected.connect(self._logged)
+        dialog.open()
+        return dialog
+
+    def _logged(self, record: IncidentRecord) -> None:
+        if record.corrects_id is None:
+            self.prefs.last_category = record.category
+        self.timeline.select_when_shown(record.root_id)
+        self.statusBar().showMessage(self.tr("Logged: {what}").format(what=record.description[:80]), 5000)
+
+    # -- preferences and help -----------------------------------------------------------------------------
+
+    def apply_preferences(self) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        colours = apply_theme(app, self.prefs.theme, self.prefs.larger_text, self._base_font)
+        self.timeline.set_colours(colours)
+        self.act_dark.setChecked(self.prefs.theme is ThemeName.DARK)
+        self.act_larger.setChecked(self.prefs.larger_text)
+
+    def _toggle_dark(self) -> None:
+        self.prefs.theme = ThemeName.DARK if self.act_dark.isChecked() else ThemeName.LIGHT
+        self.apply_preferences()
+
+    def _toggle_larger(self) -> None:
+        self.prefs.larger_text = self.act_larger.isChecked()
+        self.apply_preferences()
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td><b>{shortcut_text(a)}</b></td><td>&nbsp;&nbsp;{a.statusTip()}</td></tr>"
+            for a in self.actions()
+            if shortcut_text(a)
+        )
+        QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
+
+    # -- life cycle ---------------------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_paint.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.state.close()
+        super().closeEvent(event)

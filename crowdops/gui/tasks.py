@@ -1,0 +1,69 @@
+"""Run database work off the GUI thread and deliver the result back on it.
+
+Two single-thread workers: one for writes (SQLite has one writer anyway, and a queue keeps them in order) and one
+for reads, so a long search never delays a quick-log entry. Results come back through a queued Qt signal.
+"""
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from crowdops.domain.errors import CrowdOpsError
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[Exception], None]
+
+
+class TaskRunner(QObject):
+    _finished = Signal(object, object, object, object)  # on_done, on_error, result, error
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crowdops-read")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crowdops-write")
+        self._finished.connect(self._deliver)
+        self.pending = 0
+        self._closed = False
+
+    def read(self, work: Callable[[], Any], on_done: Done, on_error: Failed | None = None) -> None:
+        self._submit(self._reader, work, on_done, on_error)
+
+    def write(self, work: Callable[[], Any], on_done: Done, on_error: Failed | None = None) -> None:
+        self._submit(self._writer, work, on_done, on_error)
+
+    def _submit(
+        self, pool: ThreadPoolExecutor, work: Callable[[], Any], on_done: Done, on_error: Failed | None
+    ) -> None:
+        self.pending += 1
+        future = pool.submit(work)
+
+        def relay(done: Future[Any]) -> None:
+            error = done.exception()
+            self._finished.emit(on_done, on_error, None if error else done.result(), error)
+
+        future.add_done_callback(relay)
+
+    @Slot(object, object, object, object)
+    def _deliver(self, on_done: Done, on_error: Failed | None, result: Any, error: Exception | None) -> None:
+        self.pending -= 1
+        if self._closed:
+            return
+        if error is None:
+            on_done(result)
+        elif on_error is not None:
+            on_error(error)
+        elif isinstance(error, CrowdOpsError):
+            log.warning("%s", error)
+        else:
+            raise error
+
+    def shutdown(self) -> None:
+        """Finish every write already asked for (nothing a user submitted is dropped); cancel pending reads."""
+        self._closed = True
+        self._reader.shutdown(wait=True, cancel_futures=True)
+        self._writer.shutdown(wait=True)

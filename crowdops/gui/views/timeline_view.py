@@ -1,0 +1,195 @@
+"""The Timeline view: filter bar, the lazily loaded incident table, an empty state, and the detail pane."""
+
+import uuid
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crowdops.gui.models.timeline_model import Column, TimelineModel
+from crowdops.gui.state import GuiState
+from crowdops.gui.theme import Colours
+from crowdops.gui.views.filter_bar import FilterBar
+from crowdops.gui.views.incident_detail import IncidentDetail
+from crowdops.services.incidents import TimelineQuery
+from crowdops.services.records import IncidentRecord, OperationRecord
+from crowdops.store.timeline import TimelineFilter
+
+
+class TimelineView(QWidget):
+    correct_requested = Signal(object)  # IncidentRecord
+
+    def __init__(self, state: GuiState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._keep_root: uuid.UUID | None = None  # the incident to keep selected across reloads
+        self.model = TimelineModel(state.app.incidents, state.tasks, state.app.context.clock, self)
+        self.filters = FilterBar()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        widths = {
+            Column.TIME: 90,
+            Column.SEVERITY: 105,
+            Column.CATEGORY: 130,
+            Column.WHERE: 140,
+            Column.SOURCE: 110,
+            Column.LOGGED_BY: 95,
+        }
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        self.table.setColumnHidden(Column.SOURCE, True)  # in the detail pane; the table keeps what a glance needs
+        header.setSectionResizeMode(Column.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel()
+        self.empty.setObjectName("EmptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        self.detail = IncidentDetail()
+        self.detail.correct_requested.connect(self.correct_requested)
+
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.filters)
+        column.addWidget(self.stack, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([1000, 320])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self.filters.changed.connect(self.apply_filters)
+        self.model.reloaded.connect(self._after_reload)
+        self.model.rowsInserted.connect(self._update_empty_state)
+        self.model.loading_changed.connect(self._update_empty_state)
+        self.model.failed.connect(self.filters.show_error)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        state.operation_changed.connect(self._operation_changed)
+        state.bridge.incident_logged.connect(self._incident_logged)
+
+    # -- operation and filters --------------------------------------------------------------------------
+
+    def _operation_changed(self, op: OperationRecord | None) -> None:
+        self._keep_root = None
+        self.detail.show_nothing()
+        if op is None:
+            self.model.clear()
+            return
+        self.filters.blockSignals(True)
+        self.filters.set_kind(op.kind)
+        self.filters.blockSignals(False)
+        self.filters.reset()
+
+    def apply_filters(self) -> None:
+        op = self._state.operation
+        if op is None:
+            return
+        query = TimelineQuery(
+            operation_id=op.id,
+            category=self.filters.category.currentData(),
+            min_severity=self.filters.severity.currentData(),
+            since=self.filters.since(self._state.app.context.clock()),
+            search=self.filters.search.text(),
+        )
+        self._state.tasks.read(
+            lambda: self._state.app.incidents.store_filter(query),
+            lambda flt: self._show(flt, op),
+            lambda error: self.filters.show_error(str(error)),
+        )
+
+    def _show(self, flt: TimelineFilter, op: OperationRecord) -> None:
+        if self._state.operation is None or self._state.operation.id != op.id:
+            return  # the operation changed while the filter was checked
+        self.filters.show_error(None)
+        self.model.set_filter(flt, op.tz)
+
+    def focus_search(self) -> None:
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
+
+    # -- keeping the table live -------------------------------------------------------------------------
+
+    def _incident_logged(self, operation_id: uuid.UUID, _incident_id: uuid.UUID) -> None:
+        if self._state.operation is not None and operation_id == self._state.operation.id:
+            self.model.refresh()
+
+    def select_when_shown(self, root_id: uuid.UUID) -> None:
+        """Select this incident once the next reload shows it (after a quick log or a correction)."""
+        self._keep_root = root_id
+
+    def _after_reload(self) -> None:
+        row = self.model.row_of(self._keep_root) if self._keep_root else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+            self._load_detail(self.model.record(row))
+        else:
+            self.table.clearSelection()
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        if self.model.rowCount() or self.model.loading:
+            self.stack.setCurrentWidget(self.table)
+            return
+        if self._state.operation is None:
+            text = self.tr("No operation is open. Choose one above, or create one with: crowdops op create")
+        elif self.filters.is_filtered():
+            text = self.tr("No incidents match these filters.\nPress Esc in the filter bar to clear them.")
+        else:
+            text = self.tr("No incidents yet — press Ctrl+L to log one.")
+        self.empty.setText(text)
+        self.stack.setCurrentWidget(self.empty)
+
+    # -- selection and detail ---------------------------------------------------------------------------
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        record = self.model.record(indexes[0].row())
+        self._keep_root = record.root_id
+        self._load_detail(record)
+
+    def _load_detail(self, record: IncidentRecord) -> None:
+        op = self._state.operation
+        if op is None:
+            return
+        self._state.tasks.read(
+            lambda: self._state.app.incidents.history(record.id),
+            lambda versions: self._keep_root == record.root_id and self.detail.show_incident(versions, op.tz),
+        )
+
+    def selected_record(self) -> IncidentRecord | None:
+        index: QModelIndex = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            return self.model.record(rows[0].row())
+        return self.model.record(index.row()) if index.isValid() else None
+
+    def set_colours(self, colours: Colours) -> None:
+        self.model.set_colours(colours)
