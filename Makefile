@@ -8,7 +8,8 @@ TSTAMP := $(VENV)/.installed-test
 .PHONY: run test lint bench qt-deps clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Could not create a virtualenv. On Debian/Ubuntu run: sudo apt-get install -y python3-venv" >&2; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from crowdops.domain.errors import CrowdOpsError
 
@@ -26,7 +26,9 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crowdops-read")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crowdops-write")
-        self._finished.connect(self._deliver)
+        # Queued even when the work finished before its callback was attached (then `relay` runs on the GUI
+        # thread): callbacks never run inside the caller, always later from the event loop.
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.pending = 0
         self._closed = False
 
@@ -39,6 +41,9 @@ class TaskRunner(QObject):
     def _submit(
         self, pool: ThreadPoolExecutor, work: Callable[[], Any], on_done: Done, on_error: Failed | None
     ) -> None:
+        if self._closed:
+            log.debug("window closing: work not started")
+            return
         self.pending += 1
         future = pool.submit(work)
 

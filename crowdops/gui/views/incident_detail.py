@@ -45,8 +45,12 @@ class IncidentDetail(QWidget):
         self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.correct_button = QPushButton(self.tr("Correct…"))
         self.correct_button.setToolTip(self.tr("Append a corrected version (Ctrl+E); the original stays in history"))
-        self.correct_button.clicked.connect(lambda: self._record and self.correct_requested.emit(self._record))
+        self.correct_button.clicked.connect(self._request_correction)
         self.show_nothing()
+
+    def _request_correction(self) -> None:
+        if self._record is not None:
+            self.correct_requested.emit(self._record)
 
     def show_nothing(self) -> None:
         self._record = None

@@ -181,8 +181,12 @@ class TimelineView(QWidget):
             return
         self._state.tasks.read(
             lambda: self._state.app.incidents.history(record.id),
-            lambda versions: self._keep_root == record.root_id and self.detail.show_incident(versions, op.tz),
+            lambda versions: self._show_detail(record, versions, op),
         )
+
+    def _show_detail(self, record: IncidentRecord, versions: list[IncidentRecord], op: OperationRecord) -> None:
+        if self._keep_root == record.root_id:  # still the selected incident when its history arrived
+            self.detail.show_incident(versions, op.tz)
 
     def selected_record(self) -> IncidentRecord | None:
         index: QModelIndex = self.table.currentIndex()
