@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from crowdops.store.backup import backup_before_migration
 from crowdops.store.engine import create_engine_for, writer
-from crowdops.store.errors import NewerSchemaError
+from crowdops.store.errors import MigrationError, NewerSchemaError
 from crowdops.store.preflight import inspect_file
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -76,16 +76,25 @@ def open_database(path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     engine = create_engine_for(path)
     if state.revision != head:
-        _migrate(engine)
+        try:
+            migrate(engine)
+        except Exception as error:
+            engine.dispose()
+            kept = f" A backup from before the attempt is at {backup}." if backup else ""
+            raise MigrationError(
+                f"Could not upgrade {path} to schema {head} ({error.__class__.__name__}: {error}); "
+                f"the upgrade was rolled back and the database is as it was.{kept}"
+            ) from error
     _restrict_mode(path)
     return Database(path, engine, backup)
 
 
-def _migrate(engine: Engine) -> None:
+def migrate(engine: Engine, target: str = "head") -> None:
+    """Apply migrations up to `target` in one IMMEDIATE transaction: all of them, or none."""
     config = _alembic_config()
     with writer(engine).begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, target)
 
 
 def _restrict_mode(path: Path) -> None:

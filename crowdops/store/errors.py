@@ -17,3 +17,7 @@ class CorruptDatabaseError(DatabaseFileError):
 
 class NewerSchemaError(DatabaseFileError):
     pass
+
+
+class MigrationError(DatabaseFileError):
+    """An upgrade failed and was rolled back."""

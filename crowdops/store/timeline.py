@@ -78,14 +78,24 @@ def timeline_page(
 
 
 def history(session: Session, root_id: uuid.UUID) -> list[tuple[Incident, str]]:
-    """Every version of one incident, oldest first."""
+    """Every version of one incident, oldest first.
+
+    The order follows the `corrects_id` links, not `logged_at`: two versions may share a timestamp (a coarse or
+    stepped-back clock), and the last one listed must always be the one the timeline shows."""
     query = (
         select(Incident, User.name)
         .join(User, User.id == Incident.logged_by)
         .where(Incident.root_id == root_id)
         .order_by(Incident.logged_at, Incident.id)
     )
-    return [(row[0], row[1]) for row in session.execute(query)]
+    rows = [(row[0], row[1]) for row in session.execute(query)]
+    by_corrected = {incident.corrects_id: (incident, name) for incident, name in rows}
+    ordered: list[tuple[Incident, str]] = []
+    step = by_corrected.get(None)
+    while step is not None:
+        ordered.append(step)
+        step = by_corrected.get(step[0].id)
+    return ordered
 
 
 def find_by_prefix(session: Session, prefix: str) -> list[Incident]:
@@ -94,3 +104,8 @@ def find_by_prefix(session: Session, prefix: str) -> list[Incident]:
 
 def is_superseded(session: Session, incident_id: uuid.UUID) -> uuid.UUID | None:
     return session.scalar(select(Incident.id).where(Incident.corrects_id == incident_id))
+
+
+def latest_version(session: Session, root_id: uuid.UUID) -> uuid.UUID | None:
+    """The version of an incident that the timeline shows: the one no other version corrects."""
+    return session.scalar(select(Incident.id).where(Incident.root_id == root_id, _latest_only()))
