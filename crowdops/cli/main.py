@@ -1,6 +1,7 @@
 """Entry point: `crowdops [--db PATH] [--json] COMMAND`. Errors: one sentence on stderr, exit 1; usage: exit 2."""
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,8 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         result = args.handler(app, args)
+        sys.stdout.flush()  # a reader that went away shows up here rather than as a traceback at exit
     except CrowdOpsError as error:
         print(f"crowdops: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader of our output closed it (`crowdops incident list | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
         print("crowdops: interrupted; nothing more was written.", file=sys.stderr)

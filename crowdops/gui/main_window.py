@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         colours = apply_theme(app, self.prefs.theme, self.prefs.larger_text, self._base_font)
-        self.timeline.set_colours(colours)
+        self.timeline.restyle(colours)
         self.act_dark.setChecked(self.prefs.theme is ThemeName.DARK)
         self.act_larger.setChecked(self.prefs.larger_text)
 

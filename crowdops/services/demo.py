@@ -87,7 +87,9 @@ class DemoService:
 
 
 def _build_operation(session: Session, script: DemoOperation, rng: random.Random, now: datetime) -> int:
-    loggers = {u.name: u.id for u in session.scalars(select(User).where(User.name.in_(DEMO_LOGGERS)))}
+    # Names are unique case-insensitively, so a user made by hand may spell a demo name differently.
+    found = {u.name.lower(): u.id for u in session.scalars(select(User).where(User.name.in_(DEMO_LOGGERS)))}
+    loggers = {name: found[name.lower()] for name in DEMO_LOGGERS}
     op = Operation(
         name=script.name,
         kind=script.kind,

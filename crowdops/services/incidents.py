@@ -151,11 +151,11 @@ class IncidentService:
         now = self._ctx.clock()
         with self._ctx.db.write() as session:
             old = self._find(session, incident_ref)
-            newer = timeline.is_superseded(session, old.id)
-            if newer is not None:
+            if timeline.is_superseded(session, old.id) is not None:
+                latest = timeline.latest_version(session, old.root_id) or old.id
                 raise ConflictError(
                     f"Incident {old.id.hex[:8]} has already been corrected; correct its latest version "
-                    f"{newer.hex[:8]} instead."
+                    f"{latest.hex[:8]} instead."
                 )
             op = _operation(session, old.operation_id)
             user = find_user(session, actor)

@@ -82,7 +82,7 @@ def open_database(path: Path) -> Database:
             engine.dispose()
             kept = f" A backup from before the attempt is at {backup}." if backup else ""
             raise MigrationError(
-                f"Could not upgrade {path} to schema {head} ({error.__class__.__name__}: {error}); "
+                f"Could not upgrade {path} to schema {head} ({getattr(error, 'orig', None) or error}); "
                 f"the upgrade was rolled back and the database is as it was.{kept}"
             ) from error
     _restrict_mode(path)

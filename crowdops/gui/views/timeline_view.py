@@ -41,19 +41,9 @@ class TimelineView(QWidget):
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        widths = {
-            Column.TIME: 90,
-            Column.SEVERITY: 105,
-            Column.CATEGORY: 130,
-            Column.WHERE: 140,
-            Column.SOURCE: 110,
-            Column.LOGGED_BY: 95,
-        }
-        for column, width in widths.items():
-            header.resizeSection(column, width)
+        self._size_columns()
         self.table.setColumnHidden(Column.SOURCE, True)  # in the detail pane; the table keeps what a glance needs
         header.setSectionResizeMode(Column.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         self.empty = QLabel()
@@ -195,5 +185,22 @@ class TimelineView(QWidget):
             return self.model.record(rows[0].row())
         return self.model.record(index.row()) if index.isValid() else None
 
-    def set_colours(self, colours: Colours) -> None:
+    def restyle(self, colours: Colours) -> None:
+        """After a theme or text-size change: new severity colours, and columns sized for the new font."""
         self.model.set_colours(colours)
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        metrics = self.table.fontMetrics()
+        char = metrics.horizontalAdvance("0")
+        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.9))
+        widths = {
+            Column.TIME: 11,
+            Column.SEVERITY: 12,
+            Column.CATEGORY: 16,
+            Column.WHERE: 18,
+            Column.SOURCE: 14,
+            Column.LOGGED_BY: 12,
+        }  # in characters, so larger text widens them
+        for column, chars in widths.items():
+            self.table.horizontalHeader().resizeSection(column, chars * char)
