@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from crowdops.store.backup import KEEP_BACKUPS, backup_before_migration
-from crowdops.store.database import migrate, open_database, schema_head
+from crowdops.store.database import known_revisions, migrate, open_database, schema_head
 from crowdops.store.engine import create_engine_for
 from crowdops.store.errors import MigrationError
 
@@ -98,3 +98,28 @@ def test_backups_keep_only_the_newest_ten(tmp_path: Path):
     kept = sorted(p.name for p in (tmp_path / "backups").iterdir())
     assert len(kept) == KEEP_BACKUPS
     assert kept[0].startswith("crowdops-20260104")  # the three oldest went
+
+
+def test_the_schema_head_and_known_revisions_match_the_migration_scripts():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrate.__code__.co_filename).parent / "migrations"))
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_current_head() == schema_head()
+    assert {script.revision for script in scripts.walk_revisions()} == known_revisions()
+
+
+def test_opening_a_database_does_not_import_alembic(tmp_path: Path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "crowdops.db"
+    open_database(path).close()  # created (and migrated) here, so the child only opens it
+    code = (
+        "import sys; from pathlib import Path; from crowdops.store.database import open_database; "
+        f"open_database(Path({str(path)!r})).close(); print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

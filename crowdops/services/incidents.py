@@ -234,7 +234,7 @@ class IncidentService:
         """One page of the timeline (latest versions, newest first). `limit` None or 0 means all."""
         with self._ctx.db.read() as session:
             rows = timeline.timeline_page(session, flt, limit or None, after)
-            return [incident_record(incident, name) for incident, name in rows]
+            return [incident_record(row, row.logged_by_name) for row in rows]  # type: ignore[arg-type]
 
     def list(self, query: TimelineQuery, limit: int = DEFAULT_LIMIT) -> list[IncidentRecord]:
         if limit < 0:

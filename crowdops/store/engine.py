@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from crowdops.domain.search import FOLD_SQL_FUNCTION, fold
+
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "crowdops_write"
 
@@ -35,6 +37,7 @@ def create_engine_for(path: Path) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         finally:
             cursor.close()
+        dbapi_connection.create_function(FOLD_SQL_FUNCTION, 1, fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:

@@ -54,7 +54,8 @@ def upgrade() -> None:
             "BEGIN SELECT RAISE(ABORT, 'the incident log is append-only'); END"
         )
     # Full-text index, filled in the same transaction as each insert. It keeps the incident id rather than
-    # relying on rowids, which VACUUM may renumber for tables with UUID keys.
+    # relying on rowids, which VACUUM may renumber for tables with UUID keys. It holds folded text (accents and
+    # case removed in every script, crowdops.domain.search.fold, registered on each connection by the engine).
     op.execute(
         "CREATE VIRTUAL TABLE incident_fts USING fts5("
         "description, location, incident_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')"
@@ -62,7 +63,7 @@ def upgrade() -> None:
     op.execute(
         "CREATE TRIGGER incidents_fts_insert AFTER INSERT ON incidents BEGIN "
         "INSERT INTO incident_fts (description, location, incident_id) "
-        "VALUES (NEW.description, NEW.location, NEW.id); END"
+        "VALUES (crowdops_fold(NEW.description), crowdops_fold(NEW.location), NEW.id); END"
     )
 
 
