@@ -1,15 +1,18 @@
 """crowdops incident add | methane | correct | list | show"""
 
 import argparse
+from typing import TYPE_CHECKING
 
-from crowdops.app import App
 from crowdops.cli.common import add_actor, add_op
 from crowdops.cli.output import INCIDENT_HEADERS, emit_json, incident_json, incident_rows, print_table
 from crowdops.domain.enums import SEVERITY_LABELS
 from crowdops.domain.incidents import MethaneReport
 from crowdops.domain.times import format_local
-from crowdops.services.incidents import DEFAULT_LIMIT, IncidentInput, TimelineQuery
+from crowdops.services.inputs import DEFAULT_LIMIT, IncidentInput, TimelineQuery
 from crowdops.services.records import IncidentRecord, OperationRecord
+
+if TYPE_CHECKING:
+    from crowdops.app import App
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -74,7 +77,7 @@ def _where_and_when(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lon", type=float, help="longitude")
 
 
-def _add(app: App, args: argparse.Namespace) -> None:
+def _add(app: "App", args: argparse.Namespace) -> None:
     op = app.operations.resolve(args.op)
     entry = IncidentInput(
         category=args.category,
@@ -89,7 +92,7 @@ def _add(app: App, args: argparse.Namespace) -> None:
     _print_logged(app.incidents.log(op.id, entry, actor=args.actor), op, args)
 
 
-def _methane(app: App, args: argparse.Namespace) -> None:
+def _methane(app: "App", args: argparse.Namespace) -> None:
     op = app.operations.resolve(args.op)
     report = MethaneReport(
         major_incident=args.declared,
@@ -113,7 +116,7 @@ def _methane(app: App, args: argparse.Namespace) -> None:
     _print_logged(app.incidents.log(op.id, entry, actor=args.actor), op, args)
 
 
-def _correct(app: App, args: argparse.Namespace) -> None:
+def _correct(app: "App", args: argparse.Namespace) -> None:
     record = app.incidents.correct(
         args.id,
         actor=args.actor,
@@ -143,7 +146,7 @@ def _print_logged(record: IncidentRecord, op: OperationRecord, args: argparse.Na
         )
 
 
-def _list(app: App, args: argparse.Namespace) -> None:
+def _list(app: "App", args: argparse.Namespace) -> None:
     op = app.operations.resolve(args.op)
     query = TimelineQuery(
         operation_id=op.id,
@@ -168,7 +171,7 @@ def _list(app: App, args: argparse.Namespace) -> None:
         print(f"(newest {args.limit} shown; --limit 0 shows all)")
 
 
-def _show(app: App, args: argparse.Namespace) -> None:
+def _show(app: "App", args: argparse.Namespace) -> None:
     record = app.incidents.get(args.id)
     versions = app.incidents.history(record.id)
     op = app.operations.get_by_id(record.operation_id)

@@ -1,10 +1,13 @@
 """crowdops op create | list | use | phase"""
 
 import argparse
+from typing import TYPE_CHECKING
 
-from crowdops.app import App
 from crowdops.cli.common import add_actor
 from crowdops.cli.output import emit_json, operation_json, print_table
+
+if TYPE_CHECKING:
+    from crowdops.app import App
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -31,7 +34,7 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     phase.set_defaults(handler=_phase)
 
 
-def _create(app: App, args: argparse.Namespace) -> None:
+def _create(app: "App", args: argparse.Namespace) -> None:
     op = app.operations.create(
         args.name,
         args.kind,
@@ -49,7 +52,7 @@ def _create(app: App, args: argparse.Namespace) -> None:
         print(f'Make it current with: crowdops op use "{op.name}"')
 
 
-def _list(app: App, args: argparse.Namespace) -> None:
+def _list(app: "App", args: argparse.Namespace) -> None:
     ops = app.operations.list()
     current = app.operations.current()
     current_id = current.id if current else None
@@ -72,7 +75,7 @@ def _list(app: App, args: argparse.Namespace) -> None:
         print_table(["", "NAME", "KIND", "PHASE", "ZONE", "MODE"], rows, wrap_last=False)
 
 
-def _use(app: App, args: argparse.Namespace) -> None:
+def _use(app: "App", args: argparse.Namespace) -> None:
     op = app.operations.use(args.name)
     if args.json:
         emit_json(operation_json(op, True))
@@ -80,7 +83,7 @@ def _use(app: App, args: argparse.Namespace) -> None:
         print(f"Current operation: {op.name}" + (" (EXERCISE)" if op.exercise else ""))
 
 
-def _phase(app: App, args: argparse.Namespace) -> None:
+def _phase(app: "App", args: argparse.Namespace) -> None:
     target = app.operations.resolve(args.op)
     op = app.operations.set_phase(target.name, args.phase, actor=args.actor)
     if args.json:

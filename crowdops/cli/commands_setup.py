@@ -3,10 +3,14 @@
 import argparse
 import importlib
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from crowdops.app import App
 from crowdops.cli.output import emit_json
-from crowdops.store.database import schema_head
+from crowdops.store.schema import SCHEMA_HEAD
+
+if TYPE_CHECKING:
+    from crowdops.app import App
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -26,16 +30,16 @@ def add_gui_options(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run_gui)
 
 
-def _init(app: App, args: argparse.Namespace) -> None:
+def _init(app: "App", args: argparse.Namespace) -> None:
     if args.json:
-        emit_json({"database": str(app.db.path), "schema": schema_head()})
+        emit_json({"database": str(app.db.path), "schema": SCHEMA_HEAD})
     else:
-        print(f"Database ready: {app.db.path} (schema {schema_head()}).")
+        print(f"Database ready: {app.db.path} (schema {SCHEMA_HEAD}).")
         if app.db.last_backup:
             print(f"The previous version was backed up to {app.db.last_backup}.")
 
 
-def _demo(app: App, args: argparse.Namespace) -> None:
+def _demo(app: "App", args: argparse.Namespace) -> None:
     result = app.demo.build()
     if args.json:
         emit_json(
@@ -55,7 +59,8 @@ def _demo(app: App, args: argparse.Namespace) -> None:
         print(f"Demo users: {', '.join(result.users_created)} — passphrase '{result.passphrase}'.")
 
 
-def run_gui(app: App, args: argparse.Namespace) -> int:
+def run_gui(db_path: Path | None, args: argparse.Namespace) -> int:
+    """The GUI opens the database itself, after its window is up (see crowdops.gui.launch)."""
     # Loaded by name so that the core and the CLI never import Qt; a headless install can still use the CLI.
     launch = importlib.import_module("crowdops.gui.launch")
-    return int(launch.run(app, smoke=args.smoke, actor=args.actor, argv=sys.argv[:1]))
+    return int(launch.run(db_path, smoke=args.smoke, actor=args.actor, argv=sys.argv[:1]))

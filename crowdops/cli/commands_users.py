@@ -1,10 +1,13 @@
 """crowdops user add | list"""
 
 import argparse
+from typing import TYPE_CHECKING
 
-from crowdops.app import App
 from crowdops.cli.common import add_actor, read_passphrase
 from crowdops.cli.output import emit_json, print_table, user_json
+
+if TYPE_CHECKING:
+    from crowdops.app import App
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
@@ -21,7 +24,7 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     listing.set_defaults(handler=_list)
 
 
-def _add(app: App, args: argparse.Namespace) -> None:
+def _add(app: "App", args: argparse.Namespace) -> None:
     passphrase = read_passphrase(f"Passphrase for {args.name}: ", confirm=True)
     user = app.users.add(args.name, args.role, passphrase, actor=args.actor)
     if args.json:
@@ -30,7 +33,7 @@ def _add(app: App, args: argparse.Namespace) -> None:
         print(f"Added {user.name} ({user.role.label.lower()}).")
 
 
-def _list(app: App, args: argparse.Namespace) -> None:
+def _list(app: "App", args: argparse.Namespace) -> None:
     users = app.users.list()
     if args.json:
         emit_json([user_json(u) for u in users])

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crowdops import __version__
-from crowdops.app import open_app
 from crowdops.cli import commands_incidents, commands_ops, commands_setup, commands_users
 from crowdops.cli.common import shared_options
 from crowdops.domain.errors import CrowdOpsError
@@ -34,8 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.json = getattr(args, "json", False)
     db = getattr(args, "db", None)
+    db_path = Path(db) if db else None
+    if args.handler is commands_setup.run_gui:
+        return commands_setup.run_gui(db_path, args)
+    # Imported here: SQLAlchemy costs a fifth of a second, which the GUI spends after its window is up.
+    from crowdops.app import open_app
+
     try:
-        app = open_app(Path(db) if db else None)
+        app = open_app(db_path)
     except CrowdOpsError as error:
         print(f"crowdops: {error}", file=sys.stderr)
         return 1

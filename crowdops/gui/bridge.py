@@ -1,5 +1,7 @@
 """Re-emit core events as Qt signals. Handlers run on the GUI thread whatever thread published the event."""
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from crowdops.services.events import (
@@ -16,8 +18,12 @@ class EventBridge(QObject):
     operations_changed = Signal()
     current_operation_changed = Signal(object)  # uuid.UUID
 
-    def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def listen(self, bus: EventBus) -> None:
+        self.close()
         self._unsubscribe = bus.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
@@ -31,4 +37,6 @@ class EventBridge(QObject):
                 self.current_operation_changed.emit(op)
 
     def close(self) -> None:
-        self._unsubscribe()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None

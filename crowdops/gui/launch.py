@@ -1,28 +1,37 @@
-"""Start the desktop app over an opened core. `smoke` exits 0 once the main window has painted (installers, CI)."""
+"""Start the desktop app. The window is painted first; the database is opened (checked, backed up, migrated)
+on the writer thread meanwhile, so a large or old database never leaves the user looking at nothing.
+
+`smoke` (installers, CI) prints a line when the main window first paints and exits 0 once the database is open
+and the first data has loaded — or 1 with the reason.
+"""
 
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from crowdops.app import App
 from crowdops.domain.errors import CrowdOpsError
 from crowdops.gui.main_window import MainWindow
 from crowdops.gui.preferences import Preferences
 from crowdops.gui.state import GuiState
 from crowdops.gui.theme import RESOURCES
 
-SMOKE_TIMEOUT_MS = 30_000
+if TYPE_CHECKING:
+    from crowdops.app import App
+
+SMOKE_TIMEOUT_MS = 60_000
 PASSPHRASE_ENV = "CROWDOPS_PASSPHRASE"
 
 
-def create_window(app: App, prefs: Preferences | None = None) -> MainWindow:
-    """The main window over `app`, with its operations loading in the background (tests use this too)."""
-    state = GuiState(app)
-    window = MainWindow(state, prefs or Preferences())
-    window.load_operations()
+def create_window(app: "App | None" = None, prefs: Preferences | None = None) -> MainWindow:
+    """The main window, over `app` if it is already open (tests), loading its operations in the background."""
+    window = MainWindow(GuiState(), prefs or Preferences())
+    if app is not None:
+        window.attach(app)
     return window
 
 
@@ -32,7 +41,22 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run(app: App, *, smoke: bool = False, actor: str | None = None, argv: list[str] | None = None) -> int:
+def _open(db_path: Path | None, actor: str | None) -> "tuple[App, object]":
+    """On the writer thread: open the core (SQLAlchemy is imported here, after the window is up)."""
+    from crowdops.app import open_app
+
+    app = open_app(db_path)
+    user = None
+    if actor:
+        try:
+            user = app.users.authenticate(actor, os.environ.get(PASSPHRASE_ENV, ""))
+        except CrowdOpsError:
+            app.close()
+            raise
+    return app, user
+
+
+def run(db_path: Path | None, *, smoke: bool = False, actor: str | None = None, argv: list[str] | None = None) -> int:
     if not _has_display():
         if not smoke:
             print("crowdops: no display found; start CrowdOps from a desktop session (or under Xvfb).", file=sys.stderr)
@@ -46,32 +70,40 @@ def run(app: App, *, smoke: bool = False, actor: str | None = None, argv: list[s
     icon = RESOURCES / "icons" / "crowdops.svg"
     if icon.exists():
         qt_app.setWindowIcon(QIcon(str(icon)))
-    window = create_window(app)
-    if actor:
-        try:
-            window.state.set_user(app.users.authenticate(actor, os.environ.get(PASSPHRASE_ENV, "")))
-        except CrowdOpsError as error:
-            print(f"crowdops: {error}", file=sys.stderr)
-            return 1
-    exit_code = 0
+    window = create_window()
+    outcome = {"code": 0}
+
+    def fail(message: str) -> None:
+        outcome["code"] = 1
+        print(f"crowdops: {message}", file=sys.stderr)
+        if not smoke:
+            QMessageBox.critical(window, window.tr("CrowdOps cannot start"), message)
+        qt_app.quit()
+
+    def opened(result: "tuple[App, object]") -> None:
+        app, user = result
+        window.attach(app)
+        if user is not None:
+            window.state.set_user(user)  # type: ignore[arg-type]
+        elif not smoke:
+            window.operations_loaded.connect(_offer_sign_in(window))
+
+    def not_opened(error: Exception) -> None:
+        fail(str(error) if isinstance(error, CrowdOpsError) else f"{error.__class__.__name__}: {error}")
+
     if smoke:
-
-        def failed() -> None:
-            nonlocal exit_code
-            exit_code = 1
-            print("crowdops: the main window was not painted in time.", file=sys.stderr)
-            qt_app.quit()
-
-        window.first_paint.connect(lambda: QTimer.singleShot(0, qt_app.quit))
-        QTimer.singleShot(SMOKE_TIMEOUT_MS, failed)
-    elif window.state.user is None:
-        window.operations_loaded.connect(_offer_sign_in(window))
+        window.first_paint.connect(lambda: print("painted main window", flush=True))
+        window.operations_loaded.connect(lambda: QTimer.singleShot(0, qt_app.quit))
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: fail("the app did not finish starting in time."))
     window.show()
+    window.state.tasks.write(lambda: _open(db_path, actor), opened, not_opened)
     try:
         result = qt_app.exec()
     finally:
         window.state.close()
-    return exit_code or result
+        if window.state.ready:
+            window.state.app.close()
+    return outcome["code"] or result
 
 
 def _offer_sign_in(window: MainWindow):  # type: ignore[no-untyped-def]

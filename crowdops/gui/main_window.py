@@ -1,6 +1,7 @@
 """The main window only assembles: banner, navigation, views, toolbar, menus and status bar."""
 
 import uuid
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent
@@ -29,6 +30,9 @@ from crowdops.gui.theme import ThemeName, apply_theme
 from crowdops.gui.views.status_bar import StatusBar
 from crowdops.gui.views.timeline_view import TimelineView
 from crowdops.services.records import IncidentRecord, OperationRecord, UserRecord
+
+if TYPE_CHECKING:
+    from crowdops.app import App
 
 
 class MainWindow(QMainWindow):
@@ -73,7 +77,7 @@ class MainWindow(QMainWindow):
         column.addLayout(body, 1)
         self.setCentralWidget(central)
 
-        self.status = StatusBar(state.app.context.clock)
+        self.status = StatusBar(state.clock)
         self.setStatusBar(self.status)
         self._build_actions()
         self._build_toolbar()
@@ -86,6 +90,8 @@ class MainWindow(QMainWindow):
         self.timeline.correct_requested.connect(self.correct_incident)
         self.apply_preferences()
         self._operation_changed(None)
+        self.act_sign_in.setEnabled(False)  # until the users are loaded with the operations
+        self.status.showMessage(self.tr("Opening the database…"))
 
     # -- construction -----------------------------------------------------------------------------------
 
@@ -203,6 +209,11 @@ class MainWindow(QMainWindow):
 
     # -- operations -------------------------------------------------------------------------------------
 
+    def attach(self, app: "App") -> None:
+        """The database is open: start showing it."""
+        self.state.attach(app)
+        self.load_operations()
+
     def load_operations(self) -> None:
         """Fill the switcher and open the current operation; read off the GUI thread."""
         ops_service = self.state.app.operations
@@ -211,6 +222,8 @@ class MainWindow(QMainWindow):
 
     def _operations_read(self, result: tuple[list[OperationRecord], OperationRecord | None, list[UserRecord]]) -> None:
         ops, current, self._users = result
+        self.act_sign_in.setEnabled(True)
+        self.status.clearMessage()
         self.op_switcher.blockSignals(True)
         self.op_switcher.clear()
         for op in ops:

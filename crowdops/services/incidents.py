@@ -3,7 +3,6 @@
 import json
 import re
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +10,6 @@ from crowdops.domain.categories import MAJOR_INCIDENT, resolve_category
 from crowdops.domain.enums import OperationKind, Role, Source, parse_enum
 from crowdops.domain.errors import ConflictError, NotFoundError, ValidationError
 from crowdops.domain.incidents import (
-    MethaneReport,
     check_coordinates,
     check_severity,
     clean_description,
@@ -22,41 +20,14 @@ from crowdops.domain.search import fts_query
 from crowdops.domain.times import parse_since, parse_when, zone
 from crowdops.services.context import ServiceContext
 from crowdops.services.events import IncidentLogged
-from crowdops.services.records import IncidentRecord
+from crowdops.services.inputs import DEFAULT_LIMIT, IncidentInput, TimelineQuery
+from crowdops.services.records import IncidentRecord, page_key
 from crowdops.services.users import find_user
 from crowdops.store import timeline
+from crowdops.store.filters import PageKey, TimelineFilter
 from crowdops.store.models import Incident, Operation, User
-from crowdops.store.timeline import PageKey, TimelineFilter
 
-DEFAULT_LIMIT = 100
 _HEX = re.compile(r"^[0-9a-f]+$")
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentInput:
-    """What a person typed; validated by `IncidentService.log`."""
-
-    category: str
-    severity: int | str
-    description: str
-    at: str | None = None  # ISO 8601 or HH:MM, in the operation's zone; None means now
-    location: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    source: str = Source.OFFICER.value
-    methane: MethaneReport | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineQuery:
-    """A filter as typed in the CLI or the filter bar; turned into a store filter by `IncidentService`."""
-
-    operation_id: uuid.UUID
-    category: str | None = None
-    min_severity: int = 1
-    since: str | None = None
-    until: str | None = None
-    search: str = ""
 
 
 def incident_record(incident: Incident, logged_by: str) -> IncidentRecord:
@@ -78,10 +49,6 @@ def incident_record(incident: Incident, logged_by: str) -> IncidentRecord:
         methane=json.loads(incident.methane_json) if incident.methane_json else None,
         correction_reason=incident.correction_reason,
     )
-
-
-def page_key(record: IncidentRecord) -> PageKey:
-    return PageKey(record.occurred_at, record.logged_at, record.id)
 
 
 class IncidentService:
@@ -263,3 +230,6 @@ def _operation(session: Session, operation_id: uuid.UUID) -> Operation:
 def find_user_name(session: Session, user_id: uuid.UUID) -> str:
     user = session.get(User, user_id)
     return user.name if user else "?"
+
+
+__all__ = ["DEFAULT_LIMIT", "IncidentInput", "IncidentService", "TimelineQuery", "incident_record", "page_key"]

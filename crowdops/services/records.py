@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from crowdops.domain.categories import category_label
 from crowdops.domain.enums import OperationKind, Phase, Role, Source
 from crowdops.domain.times import zone
+from crowdops.store.filters import PageKey
 
 
 def short_id(value: uuid.UUID) -> str:
@@ -67,3 +68,8 @@ class IncidentRecord:
     @property
     def short_id(self) -> str:
         return short_id(self.id)
+
+
+def page_key(record: IncidentRecord) -> PageKey:
+    """The key after which the next timeline page starts."""
+    return PageKey(record.occurred_at, record.logged_at, record.id)

@@ -17,12 +17,12 @@ from crowdops.store.backup import backup_before_migration
 from crowdops.store.engine import create_engine_for, writer
 from crowdops.store.errors import MigrationError, NewerSchemaError
 from crowdops.store.preflight import inspect_file
+from crowdops.store.schema import SCHEMA_HEAD
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 # Alembic is imported only when a migration runs: it costs a tenth of a second at every start otherwise.
-SCHEMA_HEAD = "0002"
 _REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 

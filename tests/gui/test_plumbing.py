@@ -66,7 +66,8 @@ def test_after_shutdown_new_work_is_not_started(qtbot: QtBot):
 
 def test_core_events_from_another_thread_arrive_as_signals_on_the_gui_thread(qtbot: QtBot):
     bus = EventBus()
-    bridge = EventBridge(bus)
+    bridge = EventBridge()
+    bridge.listen(bus)
     gui_thread = QThread.currentThread()
     received: list[tuple[uuid.UUID, uuid.UUID, bool]] = []
     bridge.incident_logged.connect(lambda op, inc: received.append((op, inc, QThread.currentThread() is gui_thread)))

@@ -9,7 +9,7 @@ from crowdops.domain.errors import CrowdOpsError
 from crowdops.domain.incidents import MethaneReport
 from crowdops.gui.dialogs.common import error_label, ok_cancel, show_error
 from crowdops.gui.state import GuiState
-from crowdops.services.incidents import IncidentInput
+from crowdops.services.inputs import IncidentInput
 from crowdops.services.records import IncidentRecord, OperationRecord
 
 

@@ -7,7 +7,7 @@ from crowdops.domain.categories import categories_for
 from crowdops.domain.enums import SEVERITY_LABELS
 from crowdops.gui.dialogs.common import error_label, show_error
 from crowdops.gui.state import GuiState
-from crowdops.services.incidents import IncidentInput
+from crowdops.services.inputs import IncidentInput
 from crowdops.services.records import IncidentRecord, OperationRecord
 
 

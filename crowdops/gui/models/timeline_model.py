@@ -12,14 +12,14 @@ from PySide6.QtGui import QColor, QFont
 from crowdops.domain.enums import SEVERITY_LABELS
 from crowdops.gui.tasks import TaskRunner
 from crowdops.gui.theme import LIGHT, Colours
-from crowdops.services.incidents import IncidentService, page_key
-from crowdops.services.records import IncidentRecord
-from crowdops.store.timeline import TimelineFilter
+from crowdops.services.records import IncidentRecord, page_key
+from crowdops.store.filters import PageKey, TimelineFilter
 
 PAGE_SIZE = 200
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+PageReader = Callable[[TimelineFilter, int, PageKey | None], list[IncidentRecord]]  # IncidentService.page
 
 
 class Column(IntEnum):
@@ -49,15 +49,11 @@ class TimelineModel(QAbstractTableModel):
     failed = Signal(str)
 
     def __init__(
-        self,
-        incidents: IncidentService,
-        tasks: TaskRunner,
-        clock: Callable[[], datetime],
-        parent: QObject | None = None,
+        self, read_page: PageReader, tasks: TaskRunner, clock: Callable[[], datetime], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._clock = clock
-        self._incidents = incidents
+        self._read_page = read_page
         self._tasks = tasks
         self._rows: list[IncidentRecord] = []
         self._filter: TimelineFilter | None = None
@@ -149,7 +145,7 @@ class TimelineModel(QAbstractTableModel):
         flt, generation = self._filter, self._generation
         self._set_loading(True)
         self._tasks.read(
-            lambda: self._incidents.page(flt, PAGE_SIZE, after),
+            lambda: self._read_page(flt, PAGE_SIZE, after),
             lambda rows: self._append(generation, rows),
             lambda error: self._fail(generation, error),
         )
@@ -195,7 +191,7 @@ class TimelineModel(QAbstractTableModel):
         assert flt is not None
         self._set_loading(True)
         self._tasks.read(
-            lambda: self._incidents.page(flt, max_rows),
+            lambda: self._read_page(flt, max_rows, None),
             lambda rows: self._replace(generation, rows, max_rows),
             lambda error: self._fail(generation, error),
         )

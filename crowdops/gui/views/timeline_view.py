@@ -19,9 +19,9 @@ from crowdops.gui.state import GuiState
 from crowdops.gui.theme import Colours
 from crowdops.gui.views.filter_bar import FilterBar
 from crowdops.gui.views.incident_detail import IncidentDetail
-from crowdops.services.incidents import TimelineQuery
+from crowdops.services.inputs import TimelineQuery
 from crowdops.services.records import IncidentRecord, OperationRecord
-from crowdops.store.timeline import TimelineFilter
+from crowdops.store.filters import PageKey, TimelineFilter
 
 
 class TimelineView(QWidget):
@@ -31,7 +31,7 @@ class TimelineView(QWidget):
         super().__init__(parent)
         self._state = state
         self._keep_root: uuid.UUID | None = None  # the incident to keep selected across reloads
-        self.model = TimelineModel(state.app.incidents, state.tasks, state.app.context.clock, self)
+        self.model = TimelineModel(self._read_page, state.tasks, state.clock, self)
         self.filters = FilterBar()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -82,6 +82,9 @@ class TimelineView(QWidget):
         state.operation_changed.connect(self._operation_changed)
         state.bridge.incident_logged.connect(self._incident_logged)
 
+    def _read_page(self, flt: TimelineFilter, limit: int, after: PageKey | None) -> list[IncidentRecord]:
+        return self._state.app.incidents.page(flt, limit, after)  # runs on the reader thread
+
     # -- operation and filters --------------------------------------------------------------------------
 
     def _operation_changed(self, op: OperationRecord | None) -> None:
@@ -103,7 +106,7 @@ class TimelineView(QWidget):
             operation_id=op.id,
             category=self.filters.category.currentData(),
             min_severity=self.filters.severity.currentData(),
-            since=self.filters.since(self._state.app.context.clock()),
+            since=self.filters.since(self._state.clock()),
             search=self.filters.search.text(),
         )
         self._state.tasks.read(
