@@ -6,17 +6,17 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything can import Qt
 os.environ.pop("CROWDOPS_DB", None)
 os.environ.pop("CROWDOPS_PASSPHRASE", None)
 
-from collections.abc import Iterator  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-import keyring  # noqa: E402
-import pytest  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
 
-from crowdops.app import App, build_app  # noqa: E402
-from crowdops.services.context import ServiceContext  # noqa: E402
-from crowdops.store.database import open_database  # noqa: E402
+from crowdops.app import App, build_app
+from crowdops.services.context import ServiceContext
+from crowdops.store.database import open_database
 
 
 class MemoryKeyring(KeyringBackend):
