@@ -16,13 +16,14 @@ from pathlib import Path
 import content
 
 from crowdops.app import open_app
+from crowdops.domain.search import FOLD_SQL_FUNCTION, fold
 from crowdops.store.database import schema_head
 
 USER = "bench-commander"
 PASSPHRASE = "bench-passphrase"
 OPERATION = "Bench March (1M)"
 MARKER_KEY = "bench_dataset"
-DATASET_VERSION = 1  # bump when the generated content changes, so old files are rebuilt
+DATASET_VERSION = 2  # bump when the generated content changes, so old files are rebuilt
 SEED = 20261128
 SPAN = timedelta(days=4)
 CORRECTION_RATE = 0.02
@@ -105,6 +106,8 @@ def _build(path: Path, rows: int) -> uuid.UUID:
     finally:
         app.close()
     connection = sqlite3.connect(path, isolation_level=None)
+    # The FTS trigger folds text with the app's function, which the app's engine registers on its connections.
+    connection.create_function(FOLD_SQL_FUNCTION, 1, fold, deterministic=True)
     try:
         # Speed only for this one connection; synchronous is per connection and restored below.
         connection.execute("PRAGMA synchronous=OFF")

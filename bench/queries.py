@@ -49,7 +49,6 @@ class Comparison:
     raw_ms: float
     first_app_ms: float  # the very first call in this process (statement compiled, caches cold)
     plans: dict[str, list[str]] = field(default_factory=dict)
-    extra_ms: dict[str, float] = field(default_factory=dict)  # prototypes timed in the same rounds
 
     @property
     def ratio(self) -> float:
@@ -89,9 +88,7 @@ def compare_search(
     limit: int,
     runs: int,
     label: str,
-    prototypes: dict[str, Callable[[], list[Any]]] | None = None,
 ) -> Comparison:
-    """`prototypes` are other ways to get the same records (asserted), timed in the same alternating rounds."""
     service = app.incidents
     match = fts_query(text)
     assert match is not None, text
@@ -99,7 +96,7 @@ def compare_search(
     def app_list() -> list[Any]:
         return service.list(TimelineQuery(op_id, search=text), limit)
 
-    return _compare(label, app, raw, app_list, RAW_SEARCH, (match, op_id.hex, limit), runs, prototypes or {})
+    return _compare(label, app, raw, app_list, RAW_SEARCH, (match, op_id.hex, limit), runs)
 
 
 def _compare(
@@ -110,7 +107,6 @@ def _compare(
     raw_sql: str,
     raw_params: tuple,
     runs: int,
-    prototypes: dict[str, Callable[[], list[Any]]] | None = None,
 ) -> Comparison:
     started = time.perf_counter()
     statements, records = _capture(app, app_call)
@@ -128,11 +124,8 @@ def _compare(
     replay_ids = [row[0] for row in replay()]
     assert app_ids == raw_ids, f"{label}: the app and the raw query return different incidents"
     assert replay_ids == raw_ids, f"{label}: the replayed app SQL returns different incidents"
-    prototypes = prototypes or {}
-    for name, call in prototypes.items():
-        assert [r.id.hex for r in call()] == raw_ids, f"{label}: the prototype {name} returns different incidents"
 
-    times = _alternate({"app": app_call, "app_sql": replay, "raw": reference, **prototypes}, runs)
+    times = _alternate({"app": app_call, "app_sql": replay, "raw": reference}, runs)
     return Comparison(
         label=label,
         rows=len(app_ids),
@@ -141,7 +134,6 @@ def _compare(
         raw_ms=times["raw"],
         first_app_ms=first * 1000,
         plans={"app": _plan(raw, app_sql, app_params), "raw": _plan(raw, raw_sql, raw_params)},
-        extra_ms={name: times[name] for name in prototypes},
     )
 
 

@@ -1,4 +1,5 @@
-"""Time a child process from spawn to exit, with its own peak RSS (os.wait4's rusage).
+"""Time a child process from spawn to its "painted main window" line and to its exit, with its own peak RSS
+(os.wait4's rusage).
 
 Linux counts in a child's ru_maxrss the memory it had before exec, i.e. its parent's at fork time; the benchmark
 process holds hundreds of MB after building the database, which would show up as the child's peak. So every child
@@ -16,7 +17,8 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True, slots=True)
 class ChildRun:
-    seconds: float
+    seconds: float  # spawn to exit
+    first_paint: float | None  # spawn to the "painted main window" line on stdout
     peak_rss_mb: float
     returncode: int
     timed_out: bool
@@ -55,24 +57,35 @@ def import_times(python: str, modules: list[str], env: dict[str, str]) -> dict[s
     return dict(sorted(totals.items(), key=lambda item: -item[1]))
 
 
+PAINTED = "painted main window"
+
+
 def _measure(argv: list[str], env: dict[str, str], timeout: float) -> ChildRun:
-    with tempfile.TemporaryFile() as output:
+    with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
         timer = threading.Timer(timeout, process.kill)
         timer.start()
+        first_paint = None
+        lines = []
         try:
+            assert process.stdout is not None
+            for raw in process.stdout:  # until the child closes stdout (exits)
+                line = raw.decode(errors="replace")
+                lines.append(line)
+                if first_paint is None and line.startswith(PAINTED):
+                    first_paint = time.perf_counter() - started
             _, status, usage = os.wait4(process.pid, 0)
         finally:
             timer.cancel()
         elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
-        output.seek(0)
-        text = output.read().decode(errors="replace")
+        errors.seek(0)
+        text = "".join(lines) + errors.read().decode(errors="replace")
     # ru_maxrss is in KiB on Linux, in bytes on macOS.
     peak = usage.ru_maxrss / 2**20 if sys.platform == "darwin" else usage.ru_maxrss / 2**10
     timed_out = elapsed >= timeout and process.returncode < 0
-    return ChildRun(elapsed, peak, process.returncode, timed_out, text)
+    return ChildRun(elapsed, first_paint, peak, process.returncode, timed_out, text)
 
 
 if __name__ == "__main__":

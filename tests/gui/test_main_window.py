@@ -122,3 +122,32 @@ def test_gui_smoke_without_a_display_falls_back_to_offscreen(tmp_path: Path):
     )
     assert plain.returncode == 1
     assert "no display" in plain.stderr
+
+
+@pytest.mark.slow
+def test_the_window_needs_no_database_code_before_its_first_paint():
+    """SQLAlchemy and Alembic cost a quarter of a second to import: the GUI loads them after it has painted."""
+    code = (
+        "import sys; import crowdops.cli.main, crowdops.gui.launch; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_gui_smoke_reports_a_broken_database_and_exits_one(tmp_path: Path):
+    broken = tmp_path / "notes.db"
+    broken.write_text("these are my notes, not a database\n")
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    smoke = subprocess.run(
+        [sys.executable, "-m", "crowdops", "--db", str(broken), "gui", "--smoke"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert smoke.returncode == 1
+    assert "is not a SQLite database" in smoke.stderr
+    assert "Traceback" not in smoke.stderr
+    assert broken.read_text() == "these are my notes, not a database\n"
