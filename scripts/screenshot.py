@@ -2,31 +2,31 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py --db demo.db --out shots/ [--as Papadaki]
 
-Writes main-light.png, main-dark.png, and quick-log.png, each after the timeline has loaded.
+Writes main-light.png, main-dark.png, quick-log.png, sign-in.png, exercise.png and no-match.png.
 """
 
 import argparse
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QThread
 from PySide6.QtWidgets import QApplication
 
 from crowdops.app import open_app
+from crowdops.gui.dialogs.sign_in import SignInDialog
 from crowdops.gui.launch import create_window
 from crowdops.gui.preferences import Preferences
 from crowdops.gui.theme import ThemeName
 
 
-def wait_until(app: QApplication, condition, timeout_ms: int = 10_000) -> None:  # type: ignore[no-untyped-def]
-    waited = 0
+def wait_until(app: QApplication, condition, timeout_s: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
     while not condition():
         app.processEvents()
-        QTimer.singleShot(20, lambda: None)
-        app.processEvents()
-        waited += 20
-        if waited > timeout_ms:
+        QThread.msleep(10)
+        if time.monotonic() > deadline:
             raise SystemExit("timed out waiting for the window")
 
 
@@ -62,6 +62,27 @@ def main() -> int:
         qt_app.processEvents()
         dialog.grab().save(str(out / "quick-log.png"))
         dialog.reject()
+    prefs.theme = ThemeName.LIGHT
+    window.apply_preferences()
+    sign_in = SignInDialog(window.state, core.users.list(), args.actor, window)
+    sign_in.show()
+    qt_app.processEvents()
+    sign_in.grab().save(str(out / "sign-in.png"))
+    sign_in.reject()
+    exercise = next((op for op in core.operations.list() if op.exercise), None)
+    if exercise is not None:
+        window.state.set_operation(exercise)
+        wait_until(
+            qt_app,
+            lambda: timeline.model.rowCount() > 0 and timeline.model.record(0).operation_id == exercise.id,
+        )
+        timeline.table.selectRow(0)
+        wait_until(qt_app, lambda: timeline.detail.record is not None)
+        window.grab().save(str(out / "exercise.png"))
+    timeline.filters.search.setText("zzzz nothing matches")
+    wait_until(qt_app, lambda: timeline.model.rowCount() == 0 and not timeline.model.loading)
+    qt_app.processEvents()
+    window.grab().save(str(out / "no-match.png"))
     window.close()
     core.close()
     print(f"screenshots in {out}/")

@@ -155,3 +155,19 @@ def test_methane_fields_show_in_the_detail(window: MainWindow, staffed: App, qtb
     qtbot.waitUntil(lambda: detail.record is not None, timeout=5000)
     texts = " ".join(w.text() for w in detail.findChildren(QLabel))
     assert "METHANE report" in texts and "Collapsed barrier" in texts and "Declared" in texts
+
+
+def test_the_detail_clears_when_the_selected_incident_is_filtered_out_and_returns_with_it(
+    window: MainWindow, staffed: App, qtbot: QtBot
+):
+    op = staffed.operations.current()
+    staffed.incidents.log(op.id, IncidentInput("medical", 2, "Ambulance at Syntagma"), actor="cmdr")
+    model, detail, bar = window.timeline.model, window.timeline.detail, window.timeline.filters
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+    window.timeline.table.selectRow(0)
+    qtbot.waitUntil(lambda: detail.record is not None, timeout=5000)
+    bar.search.setText("nothing like this")
+    qtbot.waitUntil(lambda: model.rowCount() == 0 and detail.record is None, timeout=5000)
+    bar.reset()
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and detail.record is not None, timeout=5000)
+    assert window.timeline.table.selectionModel().hasSelection()

@@ -107,6 +107,7 @@ class IncidentDetail(QWidget):
             item = self._layout.takeAt(0)
             widget = item.widget()
             if widget is not None and widget is not self.correct_button:
+                widget.hide()  # at once: deleteLater waits for the event loop, and the pane must not show both
                 widget.deleteLater()
         self.correct_button.setParent(None)
 

@@ -142,7 +142,10 @@ class TimelineView(QWidget):
             self.table.scrollTo(self.model.index(row, 0))
             self._load_detail(self.model.record(row))
         else:
+            # Filtered out (or not loaded): show nothing rather than details of a row that is not on screen; the
+            # incident is selected again if a later reload brings it back.
             self.table.clearSelection()
+            self.detail.show_nothing()
         self._update_empty_state()
 
     def _update_empty_state(self) -> None:
