@@ -1,5 +1,6 @@
 """Pure domain rules: categories per kind, severity, descriptions, passphrases, METHANE, search escaping, roles."""
 
+import re
 import sqlite3
 from collections.abc import Iterator
 
@@ -407,6 +408,24 @@ def test_permission_messages_use_the_right_article() -> None:
         require_can_log_incident(Role.OBSERVER, False, "kim")
     with pytest.raises(PermissionDeniedError, match=r"kim is a trainer and may not log incidents in a live"):
         require_can_log_incident(Role.TRAINER, False, "kim")
+
+
+@pytest.mark.parametrize(
+    ("role", "phrase"),
+    [(Role.COMMS, "a comms officer"), (Role.TRAINER, "a trainer"), (Role.OBSERVER, "an observer")],
+)
+def test_every_permission_message_names_the_role_as_a_person(role: Role, phrase: str) -> None:
+    refusals = [
+        lambda: require_can_manage_operation(role, False, "kim"),
+        lambda: require_can_manage_users(role, "kim"),
+    ]
+    if role is not Role.COMMS:
+        refusals.append(lambda: require_can_log_incident(role, False, "kim"))
+    for refuse in refusals:
+        with pytest.raises(PermissionDeniedError) as refused:
+            refuse()
+        assert re.match(rf"kim is {phrase}\b", str(refused.value))
+        assert "staff" not in str(refused.value)
 
 
 @pytest.mark.parametrize(

@@ -164,7 +164,7 @@ def test_defaults(app: App) -> None:
         ({"name": "x" * 121}, ValidationError, "longer than 120"),
         ({"name": "athens march"}, ConflictError, "An operation named 'athens march' already exists"),
         ({"name": " Athens March "}, ConflictError, "already exists"),
-        ({"actor": "comms"}, PermissionDeniedError, "comms is a comms staff and may not create or change a live"),
+        ({"actor": "comms"}, PermissionDeniedError, "comms is a comms officer and may not create or change a live"),
         ({"actor": "watcher"}, PermissionDeniedError, "may not create"),
         ({"actor": "trainer"}, PermissionDeniedError, "trainer is a trainer and may not create or change a live"),
         ({"actor": "trainer", "exercise": False}, PermissionDeniedError, "live"),

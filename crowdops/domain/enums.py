@@ -43,6 +43,16 @@ class Role(StrEnum):
             "observer": "Observer",
         }[self.value]
 
+    @property
+    def noun_phrase(self) -> str:
+        """The role inside a sentence: "kim is a comms officer"."""
+        return {
+            "commander": "a commander",
+            "comms": "a comms officer",
+            "trainer": "a trainer",
+            "observer": "an observer",
+        }[self.value]
+
 
 class Source(StrEnum):
     OFFICER = "officer"

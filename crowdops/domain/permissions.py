@@ -10,21 +10,16 @@ def require_can_log_incident(role: Role, exercise: bool, user: str) -> None:
     if role is Role.TRAINER and exercise:
         return
     where = "exercise" if exercise else "live"
-    raise PermissionDeniedError(f"{user} is {_a(role)} and may not log incidents in a {where} operation.")
+    raise PermissionDeniedError(f"{user} is {role.noun_phrase} and may not log incidents in a {where} operation.")
 
 
 def require_can_manage_operation(role: Role, exercise: bool, user: str) -> None:
     if role is Role.COMMANDER or (role is Role.TRAINER and exercise):
         return
     what = "exercise" if exercise else "live"
-    raise PermissionDeniedError(f"{user} is {_a(role)} and may not create or change a {what} operation.")
+    raise PermissionDeniedError(f"{user} is {role.noun_phrase} and may not create or change a {what} operation.")
 
 
 def require_can_manage_users(role: Role, user: str) -> None:
     if role is not Role.COMMANDER:
-        raise PermissionDeniedError(f"{user} is {_a(role)}; only a commander may add users.")
-
-
-def _a(role: Role) -> str:
-    label = role.label.lower()
-    return ("an " if label[0] in "aeiou" else "a ") + label
+        raise PermissionDeniedError(f"{user} is {role.noun_phrase}; only a commander may add users.")
