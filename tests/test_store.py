@@ -399,6 +399,18 @@ def test_backup_before_migration_keeps_the_newest_few(app: App, db_path: Path) -
     assert _revision(kept[-1]) == schema_head()  # a real copy of the database
 
 
+def test_pruning_backups_spares_those_of_another_database_in_the_same_folder(app: App, db_path: Path) -> None:
+    app.close()
+    neighbour = db_path.with_name("crowdops-test.db")
+    shutil.copyfile(db_path, neighbour)
+    theirs = [backup_before_migration(neighbour, "0001", now=NOW - timedelta(days=1, minutes=i)) for i in range(3)]
+    for i in range(KEEP_BACKUPS + 2):
+        backup_before_migration(db_path, "0001", now=NOW + timedelta(minutes=i))
+    assert all(backup.exists() for backup in theirs)
+    ours = [p for p in (db_path.parent / "backups").iterdir() if p not in theirs]
+    assert len(ours) == KEEP_BACKUPS
+
+
 # -- refusing files that are not sound CrowdOps databases ---------------------------------------------------
 
 

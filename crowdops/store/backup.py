@@ -1,5 +1,6 @@
 """Consistent copies of a live database through SQLite's backup API (never a file copy, which can tear)."""
 
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,9 @@ def backup_before_migration(source: Path, revision: str | None, now: datetime | 
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     folder = source.parent / "backups"
     target = backup_database(source, folder / f"{source.stem}-{stamp}-before-schema-{revision or 'none'}.db")
-    backups = sorted(folder.glob(f"{source.stem}-*-before-schema-*.db"))
+    # The exact name, not a glob: `crowdops-*` would also match the backups of `crowdops-test.db`.
+    ours = re.compile(rf"{re.escape(source.stem)}-\d{{8}}T\d{{6}}Z-before-schema-\w+\.db")
+    backups = sorted(p for p in folder.iterdir() if ours.fullmatch(p.name))
     for old in backups[:-KEEP_BACKUPS]:
         old.unlink()
     return target
