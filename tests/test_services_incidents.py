@@ -197,6 +197,12 @@ def test_a_correction_replaces_the_original_on_the_timeline_and_history_keeps_bo
     assert timeline(staffed, search="gate") == [fixed]
 
 
+def test_a_reason_of_the_longest_allowed_length_is_kept_whole(staffed: App) -> None:
+    original = log(staffed)
+    fixed = staffed.incidents.correct(original.short_id, actor="comms", severity=4, reason=" " + "r" * 300 + " ")
+    assert fixed.correction_reason == "r" * 300
+
+
 def test_correcting_a_superseded_version_names_the_latest(staffed: App) -> None:
     original = log(staffed)
     first = staffed.incidents.correct(original.short_id, actor="comms", severity=4)
@@ -238,6 +244,7 @@ def test_a_correction_that_changes_nothing_is_refused(staffed: App) -> None:
         ({"category": "arrivals"}, ValidationError, "not used in protest"),
         ({"category": "major-incident"}, ValidationError, "new METHANE report"),
         ({"description": ""}, ValidationError, "description is empty"),
+        ({"severity": 4, "reason": "r" * 301}, ValidationError, "The reason is 301 characters long; the limit is 300"),
         ({"at": "2026-03-29T03:30"}, ValidationError, "does not exist"),
         ({"actor": "watcher"}, PermissionDeniedError, "observer"),
         ({"actor": "ghost"}, NotFoundError, "No user named 'ghost'"),

@@ -7,6 +7,7 @@ from crowdops.domain.errors import ValidationError
 
 MAX_DESCRIPTION = 4000
 MAX_LOCATION = 300
+MAX_REASON = 300
 
 
 def clean_description(text: str | None) -> str:
@@ -38,6 +39,14 @@ def clean_location(text: str | None) -> str:
     cleaned = (text or "").strip()
     if len(cleaned) > MAX_LOCATION:
         raise ValidationError(f"The location is {len(cleaned)} characters long; the limit is {MAX_LOCATION}.")
+    return cleaned
+
+
+def clean_reason(text: str) -> str:
+    """Why an entry is corrected. Refused when too long rather than cut: the log keeps what was said."""
+    cleaned = text.strip()
+    if len(cleaned) > MAX_REASON:
+        raise ValidationError(f"The reason is {len(cleaned)} characters long; the limit is {MAX_REASON}.")
     return cleaned
 
 

@@ -14,6 +14,7 @@ from crowdops.domain.incidents import (
     check_severity,
     clean_description,
     clean_location,
+    clean_reason,
 )
 from crowdops.domain.permissions import require_can_log_incident
 from crowdops.domain.search import fts_query
@@ -115,6 +116,7 @@ class IncidentService:
     ) -> IncidentRecord:
         """Append a new version of an incident; only its latest version may be corrected, so two people
         correcting at once cannot silently overwrite each other."""
+        why = clean_reason(reason)
         now = self._ctx.clock()
         with self._ctx.db.write() as session:
             old = self._find(session, incident_ref)
@@ -150,7 +152,7 @@ class IncidentService:
                 longitude=old.longitude,
                 source=old.source,
                 methane_json=old.methane_json,
-                correction_reason=reason.strip()[:300],
+                correction_reason=why,
                 **fields,
             )
             session.add(incident)
