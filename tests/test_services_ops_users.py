@@ -1,6 +1,7 @@
 """Users and their roles, operations and the shared current operation, and the demo builder."""
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 import crowdops.domain.passphrases as passphrases
+import crowdops.services.demo as demo_module
 from crowdops.app import App, build_app
 from crowdops.domain.categories import MAJOR_INCIDENT, categories_for
 from crowdops.domain.enums import OperationKind, Phase, Role
@@ -315,6 +317,24 @@ def test_demo_keeps_an_existing_current_operation_and_users(staffed: App) -> Non
     # "Athens March" already existed in `staffed`, so the demo left it alone.
     assert "Athens March" in result.operations_skipped
     assert len(staffed.operations.list()) == 4
+
+
+def test_demo_hashes_the_passphrase_before_taking_the_write_lock(
+    app: App, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_hash = demo_module.hash_passphrase
+
+    def hash_while_another_writer_tries(passphrase: str) -> str:
+        other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" if the demo held the write lock
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        return real_hash(passphrase)
+
+    monkeypatch.setattr(demo_module, "hash_passphrase", hash_while_another_writer_tries)
+    assert app.demo.build().users_created
 
 
 def test_demo_is_reproducible(tmp_path: Path, clock: FakeClock) -> None:

@@ -76,9 +76,11 @@ class DemoService:
 
     def _ensure_users(self, now: datetime) -> list[str]:
         created = []
+        # One hash for all (the demo's passphrase is public anyway), made before the write lock: it is slow on
+        # purpose, and other writers would wait for it.
+        hashed = hash_passphrase(DEMO_PASSPHRASE)
         with self._ctx.db.write() as session:
             existing = {name.lower() for name in session.scalars(select(User.name))}
-            hashed = hash_passphrase(DEMO_PASSPHRASE)  # one hash for all: the demo's passphrase is public anyway
             for name, role in DEMO_USERS:
                 if name.lower() not in existing:
                     session.add(User(name=name, role=role, passphrase_hash=hashed, created_at=now))
