@@ -251,6 +251,7 @@ def test_op_create_list_use(run: Run) -> None:
         (["--kind", "protest", "--phase", "soon"], "Unknown phase 'soon'"),
         (["--kind", "protest", "--as", "comms"], "may not create or change a live operation"),
         (["--kind", "protest", "--as", "ghost"], "No user named 'ghost'"),
+        (["--kind", "protest"], "Only a commander may create a live operation: name one with --as."),
     ],
 )
 def test_op_create_refusals(ready: Run, db_path: Path, args: list[str], message: str) -> None:

@@ -151,8 +151,24 @@ def test_create_operation(app: App, clock: FakeClock, events: list[Event]) -> No
 
 
 def test_defaults(app: App) -> None:
-    op = app.operations.create("Plain", "protest")
+    op = app.operations.create("Plain", "protest")  # no users yet: no one to name
     assert (op.timezone, op.phase, op.area, op.exercise) == ("UTC", Phase.BEFORE, "", False)
+
+
+@pytest.mark.parametrize(
+    ("exercise", "message"),
+    [
+        (False, "Only a commander may create a live operation: name one with --as."),
+        (True, "Only a commander or a trainer may create an exercise: name one with --as."),
+    ],
+)
+def test_once_any_user_exists_creating_an_operation_needs_an_actor(app: App, exercise: bool, message: str) -> None:
+    app.users.add("kostas", "observer", "secret-1")  # any user, not only a commander, ends the open start
+    before = counts(app)
+    with pytest.raises(PermissionDeniedError) as refused:
+        app.operations.create("Riot drill", "protest", exercise=exercise)
+    assert str(refused.value) == message
+    assert counts(app) == before
 
 
 @pytest.mark.parametrize(

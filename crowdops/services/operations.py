@@ -7,14 +7,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crowdops.domain.enums import OperationKind, Phase, Role, parse_enum
-from crowdops.domain.errors import ConflictError, NotFoundError, ValidationError
+from crowdops.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from crowdops.domain.permissions import require_can_manage_operation
 from crowdops.domain.times import zone
 from crowdops.services.context import ServiceContext
 from crowdops.services.events import CurrentOperationChanged, OperationsChanged
 from crowdops.services.records import OperationRecord
 from crowdops.services.users import find_user
-from crowdops.store.models import Operation, Setting
+from crowdops.store.models import Operation, Setting, User
 
 CURRENT_OPERATION = "current_operation"
 MAX_NAME = 120
@@ -64,11 +64,7 @@ class OperationService:
         chosen_phase = parse_enum(Phase, phase, "phase")
         zone(timezone)
         with self._ctx.db.write() as session:
-            created_by = None
-            if actor is not None:
-                user = find_user(session, actor)
-                require_can_manage_operation(Role(user.role), exercise, user.name)
-                created_by = user.id
+            created_by = self._check_may_create(session, actor, exercise)
             op = Operation(
                 name=clean,
                 kind=chosen_kind.value,
@@ -87,6 +83,18 @@ class OperationService:
             record = operation_record(op)
         self._ctx.bus.publish(OperationsChanged())
         return record
+
+    def _check_may_create(self, session: Session, actor: str | None, exercise: bool) -> uuid.UUID | None:
+        """The creator's id. Before any user exists anyone at this laptop may create an operation (so a fresh
+        install can be tried out); after that, only someone whose role allows it, named by `actor`."""
+        if actor is None:
+            if session.scalar(select(User.id).limit(1)) is None:
+                return None
+            who, what = ("a commander or a trainer", "an exercise") if exercise else ("a commander", "a live operation")
+            raise PermissionDeniedError(f"Only {who} may create {what}: name one with --as.")
+        user = find_user(session, actor)
+        require_can_manage_operation(Role(user.role), exercise, user.name)
+        return user.id
 
     def set_phase(self, name: str, phase: str, *, actor: str) -> OperationRecord:
         chosen = parse_enum(Phase, phase, "phase")
