@@ -17,7 +17,7 @@ from sqlalchemy import (
     text,
     tuple_,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from crowdops.store.filters import PageKey, TimelineFilter
 from crowdops.store.models import Incident, User
@@ -34,9 +34,11 @@ FEW_MATCHES = 5000
 __all__ = ["PageKey", "TimelineFilter", "history", "timeline_page"]
 
 
+_newer = _incidents.alias("newer")
+
+
 def _latest_only() -> ColumnElement[bool]:
-    newer = aliased(Incident)
-    return ~exists().where(newer.corrects_id == _incidents.c.id)
+    return ~exists().where(_newer.c.corrects_id == _incidents.c.id)
 
 
 def _match(fts: str) -> ColumnElement[bool]:
@@ -45,7 +47,7 @@ def _match(fts: str) -> ColumnElement[bool]:
 
 def _few_matches(session: Session, fts: str) -> bool:
     capped = select(literal_column("1")).select_from(_fts).where(_match(fts)).limit(FEW_MATCHES).subquery()
-    return (session.scalar(select(func.count()).select_from(capped)) or 0) < FEW_MATCHES
+    return (session.connection().scalar(select(func.count()).select_from(capped)) or 0) < FEW_MATCHES
 
 
 def timeline_select(flt: TimelineFilter, *, search_drives: bool = False) -> Select[tuple[object, ...]]:
@@ -103,7 +105,7 @@ def timeline_page(
     query = query.order_by(c.occurred_at.desc(), c.logged_at.desc(), c.id.desc())
     if limit:
         query = query.limit(limit)
-    return list(session.execute(query))
+    return list(session.connection().execute(query))  # Core rows: no ORM layer for a read-only page
 
 
 def history(session: Session, root_id: uuid.UUID) -> list[tuple[Incident, str]]:
