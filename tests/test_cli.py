@@ -483,6 +483,20 @@ def test_list_filters_and_search(ready: Run) -> None:
     assert code == 1 and "cannot be negative" in one_line_error(err)
 
 
+def test_list_until_a_date_includes_that_whole_day(ready: Run) -> None:
+    _add(ready, "--text", "late on 30 April", "--at", "2026-04-30T23:50")
+    _add(ready, "--text", "early on 1 May", "--at", "2026-05-01T00:10")
+    _add(ready, "--text", "noon on 1 May", "--at", "2026-05-01T12:00")
+
+    def listed(*bounds: str) -> list[str]:
+        return [i["description"] for i in ok_json(ready, "incident", "list", *bounds)]  # type: ignore[union-attr,index]
+
+    assert listed("--until", "2026-04-30") == ["late on 30 April"]
+    assert listed("--until", "2026-05-01") == ["noon on 1 May", "early on 1 May", "late on 30 April"]
+    assert listed("--since", "2026-05-01") == ["noon on 1 May", "early on 1 May"]
+    assert listed("--since", "2026-05-01", "--until", "2026-05-01") == ["noon on 1 May", "early on 1 May"]
+
+
 def test_empty_timeline_message(ready: Run) -> None:
     assert ok(ready, "incident", "list") == "No incidents in Athens March yet.\n"
 

@@ -5,7 +5,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crowdops.domain.errors import ValidationError
-from crowdops.domain.times import FUTURE_TOLERANCE, format_local, iso_utc, parse_since, parse_when, zone
+from crowdops.domain.times import (
+    FUTURE_TOLERANCE,
+    format_local,
+    iso_utc,
+    parse_since,
+    parse_until,
+    parse_when,
+    zone,
+)
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)  # 15:00 EEST in Athens
 LATE_2026 = datetime(2026, 12, 1, tzinfo=UTC)  # after both 2026 clock changes
@@ -130,10 +138,30 @@ def test_parse_since_allows_any_time_and_reads_dates_as_local_midnight() -> None
     assert parse_since("2026-05-01T14:30", ATHENS) == datetime(2026, 5, 1, 11, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-05-01", datetime(2026, 5, 1, 21, 0, tzinfo=UTC) - timedelta(microseconds=1)),  # to 23:59:59.999999
+        ("2026-03-29", datetime(2026, 3, 29, 21, 0, tzinfo=UTC) - timedelta(microseconds=1)),  # 23 hours long
+        ("2026-10-25", datetime(2026, 10, 25, 22, 0, tzinfo=UTC) - timedelta(microseconds=1)),  # 25 hours long
+        ("2026-05-01T14:30", datetime(2026, 5, 1, 11, 30, tzinfo=UTC)),  # a time is taken as it is
+        ("2026-05-01T00:00Z", datetime(2026, 5, 1, tzinfo=UTC)),
+    ],
+)
+def test_parse_until_reads_a_date_as_the_whole_day(text: str, expected: datetime) -> None:
+    assert parse_until(text, ATHENS) == expected
+
+
+def test_a_date_range_of_one_day_covers_that_day_in_the_zone() -> None:
+    since, until = parse_since("2026-10-25", ATHENS), parse_until("2026-10-25", ATHENS)
+    assert until - since == timedelta(hours=25) - timedelta(microseconds=1)  # the clocks fell back that night
+
+
+@pytest.mark.parametrize("parse", [parse_since, parse_until])
 @pytest.mark.parametrize(("text", "message"), [("2026-02-30", "not a real date"), ("last week", "Cannot read")])
-def test_parse_since_refuses_garbage(text: str, message: str) -> None:
+def test_time_bounds_refuse_garbage(parse: object, text: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        parse_since(text, ATHENS)
+        parse(text, ATHENS)  # type: ignore[operator]
 
 
 def test_format_local_and_iso_utc() -> None:

@@ -375,6 +375,36 @@ def test_filters(varied: App, filters: dict[str, object], expected: list[str]) -
     assert [r.description for r in timeline(varied, **filters)] == expected
 
 
+@pytest.fixture
+def around_midnight(staffed: App) -> App:
+    """Entries just before, at and after midnight between 30 April and 1 May, Athens time."""
+    for at, description in [
+        ("2026-04-30T00:00", "start of 30 April"),
+        ("2026-04-30T23:59:59.999", "end of 30 April"),
+        ("2026-05-01T00:00", "start of 1 May"),
+        ("2026-05-01T14:00", "afternoon of 1 May"),
+    ]:
+        log(staffed, description, at=at)
+    return staffed
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"until": "2026-04-30"}, ["end of 30 April", "start of 30 April"]),
+        ({"until": "2026-05-01"}, ["afternoon of 1 May", "start of 1 May", "end of 30 April", "start of 30 April"]),
+        ({"since": "2026-05-01"}, ["afternoon of 1 May", "start of 1 May"]),
+        ({"since": "2026-04-30", "until": "2026-04-30"}, ["end of 30 April", "start of 30 April"]),
+        ({"since": "2026-05-01", "until": "2026-05-01"}, ["afternoon of 1 May", "start of 1 May"]),
+        ({"until": "2026-04-29"}, []),
+    ],
+)
+def test_a_date_alone_as_a_bound_means_the_whole_day_in_the_operations_zone(
+    around_midnight: App, filters: dict[str, object], expected: list[str]
+) -> None:
+    assert [r.description for r in timeline(around_midnight, **filters)] == expected
+
+
 @pytest.mark.parametrize(
     ("filters", "message"),
     [

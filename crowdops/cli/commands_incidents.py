@@ -57,8 +57,8 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
 
     listing = actions.add_parser("list", help="the timeline, newest first", parents=[shared])
     listing.add_argument("--search", default="", metavar="Q", help="words to find (searched literally)")
-    listing.add_argument("--since", metavar="ISO", help="only incidents at or after this time")
-    listing.add_argument("--until", metavar="ISO", help="only incidents at or before this time")
+    listing.add_argument("--since", metavar="ISO", help="only incidents at or after this time (a date: its start)")
+    listing.add_argument("--until", metavar="ISO", help="only incidents at or before this time (a date: all of it)")
     listing.add_argument("--category", help="only this category")
     listing.add_argument("--min-severity", default="1", metavar="N", help="only this severity or higher")
     listing.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N", help="how many (0 for all)")

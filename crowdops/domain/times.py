@@ -82,20 +82,37 @@ def _attach_zone(naive: datetime, tz: ZoneInfo, raw: str) -> datetime:
 
 
 def parse_since(text: str, tz: ZoneInfo) -> datetime:
-    """Read a lower time bound (for filters); any time, past or future, is allowed."""
+    """Read a lower time bound (for filters); any time, past or future, is allowed. A date alone means the start
+    of that day."""
+    return _parse_bound(text, tz, whole_day=False)
+
+
+def parse_until(text: str, tz: ZoneInfo) -> datetime:
+    """Read an upper time bound, inclusive. A date alone includes the whole of that day."""
+    return _parse_bound(text, tz, whole_day=True)
+
+
+def _parse_bound(text: str, tz: ZoneInfo, *, whole_day: bool) -> datetime:
     raw = text.strip()
     try:
         if re.match(r"^\d{4}-\d{2}-\d{2}$", raw):
-            parsed = datetime.combine(date.fromisoformat(raw), time(0, 0))
-        else:
-            parsed = datetime.fromisoformat(raw)
-    except ValueError:
+            day = date.fromisoformat(raw)
+            if whole_day:
+                # The last instant before the next day starts: stored times have microseconds, no finer.
+                return _start_of(day + timedelta(days=1), tz) - timedelta(microseconds=1)
+            return _start_of(day, tz)
+        parsed = datetime.fromisoformat(raw)
+    except (ValueError, OverflowError):
         if _looks_like_iso(raw):
             raise ValidationError(f"'{raw}' is not a real date and time.") from None
         raise ValidationError(f"Cannot read the time '{raw}': use ISO 8601 such as 2026-05-01T14:30.") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
+
+
+def _start_of(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=tz).astimezone(UTC)
 
 
 def format_local(moment: datetime, tz: ZoneInfo, *, seconds: bool = False) -> str:

@@ -18,7 +18,7 @@ from crowdops.domain.incidents import (
 )
 from crowdops.domain.permissions import require_can_log_incident
 from crowdops.domain.search import fts_query
-from crowdops.domain.times import parse_since, parse_when, zone
+from crowdops.domain.times import parse_since, parse_until, parse_when, zone
 from crowdops.services.context import ServiceContext
 from crowdops.services.events import IncidentLogged
 from crowdops.services.inputs import DEFAULT_LIMIT, IncidentInput, TimelineQuery
@@ -183,7 +183,7 @@ class IncidentService:
         tz = zone(op.timezone)
         category = resolve_category(query.category, OperationKind(op.kind)).slug if query.category else None
         since = parse_since(query.since, tz) if query.since else None
-        until = parse_since(query.until, tz) if query.until else None
+        until = parse_until(query.until, tz) if query.until else None
         if since and until and until < since:
             raise ValidationError("The end of the time range is before its start.")
         min_severity = check_severity(query.min_severity)
