@@ -321,7 +321,7 @@ def test_incident_add_text_output_uses_the_operations_zone(ready: Run) -> None:
         (["--at", "2026-02-30T10:00"], "'2026-02-30T10:00' is not a real date and time"),
         (["--at", "yesterday"], "Cannot read the time 'yesterday'"),
         (["--at", "2026-03-29T03:30"], "does not exist in Europe/Athens: the clocks skipped it"),
-        (["--at", "16:00"], "is in the future"),
+        (["--at", "2026-05-01T16:00"], "is in the future"),
         (["--source", "rumour"], "Unknown source 'rumour'"),
         (["--lat", "37.9"], "Give both latitude and longitude"),
         (["--op", "Nowhere"], "No operation named 'Nowhere'"),

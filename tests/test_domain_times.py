@@ -65,6 +65,41 @@ def test_hh_mm_means_today_in_the_operations_zone_not_in_utc() -> None:
     assert parse_when("01:00", zone("UTC"), now) == datetime(2026, 5, 1, 1, 0, tzinfo=UTC)
 
 
+# Athens, 1 May 2026 00:10 EEST: just after midnight, during a night operation.
+JUST_AFTER_MIDNIGHT = datetime(2026, 4, 30, 21, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23:50", datetime(2026, 4, 30, 20, 50, tzinfo=UTC)),  # last night, not tonight
+        ("00:00", datetime(2026, 4, 30, 21, 0, tzinfo=UTC)),  # today, just past
+        ("00:15", datetime(2026, 4, 30, 21, 15, tzinfo=UTC)),  # today: within the tolerance
+        ("00:16", datetime(2026, 4, 29, 21, 16, tzinfo=UTC)),  # beyond it: yesterday's 00:16
+    ],
+)
+def test_hh_mm_means_its_latest_occurrence_that_is_not_in_the_future(text: str, expected: datetime) -> None:
+    assert parse_when(text, ATHENS, JUST_AFTER_MIDNIGHT) == expected
+
+
+def test_hh_mm_yesterday_uses_yesterdays_offset_across_a_clock_change() -> None:
+    # Athens sprang forward at 03:00 on 29 March 2026: 23:50 the evening before was EET (+2), not EEST (+3).
+    after_the_change = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)  # 04:30 EEST
+    assert parse_when("23:50", ATHENS, after_the_change) == datetime(2026, 3, 28, 21, 50, tzinfo=UTC)
+    assert parse_when("02:30", ATHENS, after_the_change) == datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # EET, today
+    # It fell back at 04:00 on 25 October: 23:50 the evening before was EEST (+3), not EET (+2).
+    after_fall_back = datetime(2026, 10, 25, 3, 0, tzinfo=UTC)  # 05:00 EET
+    assert parse_when("23:50", ATHENS, after_fall_back) == datetime(2026, 10, 24, 20, 50, tzinfo=UTC)
+
+
+def test_hh_mm_of_a_skipped_time_is_refused_today_and_yesterday() -> None:
+    before_the_gap = datetime(2026, 3, 28, 22, 10, tzinfo=UTC)  # 00:10 EET on 29 March; 03:30 is still to come
+    assert parse_when("03:30", ATHENS, before_the_gap) == datetime(2026, 3, 28, 1, 30, tzinfo=UTC)  # 28 March
+    for now in (datetime(2026, 3, 29, 7, 0, tzinfo=UTC), datetime(2026, 3, 29, 22, 10, tzinfo=UTC)):
+        with pytest.raises(ValidationError, match=r"'03:30' does not exist in Europe/Athens"):
+            parse_when("03:30", ATHENS, now)
+
+
 def test_the_result_does_not_depend_on_the_zone_of_now() -> None:
     now_in_athens = NOW.astimezone(ATHENS)
     assert parse_when("14:30", ATHENS, now_in_athens) == parse_when("14:30", ATHENS, NOW)
@@ -121,8 +156,9 @@ def test_a_repeated_time_means_its_first_occurrence() -> None:
 def test_future_tolerance_is_five_minutes() -> None:
     assert timedelta(minutes=5) == FUTURE_TOLERANCE
     assert parse_when("15:05", ATHENS, NOW) == NOW + FUTURE_TOLERANCE
+    assert parse_when("2026-05-01T15:05", ATHENS, NOW) == NOW + FUTURE_TOLERANCE
     with pytest.raises(ValidationError, match=r"2026-05-01 15:06 EEST is in the future"):
-        parse_when("15:06", ATHENS, NOW)
+        parse_when("2026-05-01T15:06", ATHENS, NOW)
     with pytest.raises(ValidationError, match=r"in the future"):
         parse_when("2026-05-02T10:00", ATHENS, NOW)
     with pytest.raises(ValidationError, match=r"in the future"):

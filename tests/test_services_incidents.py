@@ -100,6 +100,11 @@ def test_log_reads_the_time_in_the_operations_zone(staffed: App) -> None:
     assert log(staffed, at="2026-05-01T09:00Z").occurred_at == datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 
+def test_a_night_shift_logs_23_50_just_after_midnight_as_last_night(staffed: App, clock: FakeClock) -> None:
+    clock.now = datetime(2026, 4, 30, 21, 10, tzinfo=UTC)  # 00:10 on 1 May in Athens
+    assert log(staffed, at="23:50").occurred_at == datetime(2026, 4, 30, 20, 50, tzinfo=UTC)
+
+
 def test_log_accepts_labels_and_case(staffed: App) -> None:
     record = log(staffed, category="Counter-Protest", source="SOCIAL-MEDIA", severity="5")
     assert (record.category, record.source.value, record.severity) == ("counter-protest", "social-media", 5)
@@ -118,7 +123,7 @@ REFUSED_LOGS = [
     ({"at": "2026-02-30T10:00"}, ValidationError, r"not a real date and time"),
     ({"at": "yesterday"}, ValidationError, r"Cannot read the time 'yesterday'"),
     ({"at": "2026-03-29T03:30"}, ValidationError, r"does not exist in Europe/Athens"),
-    ({"at": "15:06"}, ValidationError, r"in the future"),
+    ({"at": "2026-05-01T15:06"}, ValidationError, r"in the future"),
     ({"source": "rumour"}, ValidationError, r"Unknown source 'rumour'"),
     ({"latitude": 37.9}, ValidationError, r"both latitude and longitude"),
     ({"latitude": 95.0, "longitude": 1.0}, ValidationError, r"Latitude 95.0"),

@@ -10,7 +10,7 @@ from crowdops.domain.errors import ValidationError
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 _HH_MM = re.compile(r"^(\d{1,2}):(\d{2})$")
-_EXAMPLE = "use ISO 8601 such as 2026-05-01T14:30 or 2026-05-01T14:30+03:00, or 14:30 for today"
+_EXAMPLE = "use ISO 8601 such as 2026-05-01T14:30 or 2026-05-01T14:30+03:00, or 14:30 for the latest 14:30"
 
 
 def zone(name: str) -> ZoneInfo:
@@ -36,9 +36,10 @@ _ZONES: set[str] | None = None
 def parse_when(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     """Read a time a person typed into an aware UTC datetime.
 
-    A time without an offset is local to `tz`. A local time that the clocks skip (spring forward) is refused
-    rather than guessed; one they repeat (fall back) means its first occurrence. Times more than a few minutes
-    after `now` are refused.
+    A time without an offset is local to `tz`. `HH:MM` means its latest occurrence that is not in the future:
+    today, or yesterday if today's is still to come (so 23:50 typed at 00:10 is last night). A local time that
+    the clocks skip (spring forward) is refused rather than guessed; one they repeat (fall back) means its first
+    occurrence. Times more than a few minutes after `now` are refused.
     """
     raw = text.strip()
     if not raw:
@@ -59,8 +60,10 @@ def _parse_local(raw: str, tz: ZoneInfo, now: datetime) -> datetime:
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour > 23 or minute > 59:
             raise ValidationError(f"'{raw}' is not a time of day: {_EXAMPLE}.")
-        today = now.astimezone(tz).date()
-        return datetime.combine(today, time(hour, minute))
+        latest = datetime.combine(now.astimezone(tz).date(), time(hour, minute))
+        if latest.replace(tzinfo=tz) > now + FUTURE_TOLERANCE:
+            latest -= timedelta(days=1)  # on the naive wall time: yesterday's offset may differ (DST)
+        return latest
     try:
         return datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw)
     except ValueError as error:
