@@ -271,6 +271,16 @@ def test_op_create_duplicate_and_unknown_use(ready: Run, db_path: Path) -> None:
     assert table_counts(db_path) == before
 
 
+def test_names_match_whatever_their_case_in_any_script(run: Run, db_path: Path) -> None:
+    ok(run, "user", "add", "Ελένη", "--role", "commander")
+    before = table_counts(db_path)
+    code, _, err = run("user", "add", "ΕΛΈΝΗ", "--role", "comms", "--as", "ελένη")
+    assert code == 1 and one_line_error(err) == "A user named 'ΕΛΈΝΗ' already exists."
+    assert table_counts(db_path) == before
+    ok(run, "op", "create", "Θεσσαλονίκη", "--kind", "event", "--as", "ΕΛΈΝΗ")
+    assert ok(run, "op", "use", "ΘΕΣΣΑΛΟΝΊΚΗ") == "Current operation: Θεσσαλονίκη\n"
+
+
 def test_op_phase(ready: Run) -> None:
     assert ok(ready, "op", "phase", "during", "--as", "cmdr") == "Athens March is now in phase 'during'.\n"
     code, _, err = ready("op", "phase", "after", "--as", "comms")

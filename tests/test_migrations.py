@@ -21,14 +21,16 @@ def _make_old_database(path: Path) -> None:
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO users VALUES ('0123456789abcdef0123456789abcdef', 'cmdr', 'commander', 'x', "
+                "INSERT INTO users (id, name, name_key, role, passphrase_hash, created_at) "
+                "VALUES ('0123456789abcdef0123456789abcdef', 'cmdr', 'cmdr', 'commander', 'x', "
                 "'2026-01-01 00:00:00.000000')"
             )
         )
         connection.execute(
             text(
-                "INSERT INTO operations VALUES ('fedcba9876543210fedcba9876543210', 'Old op', 'protest', 'during', "
-                "'UTC', '', 0, '2026-01-01 00:00:00.000000', NULL)"
+                "INSERT INTO operations (id, name, name_key, kind, phase, timezone, area, exercise, created_at) "
+                "VALUES ('fedcba9876543210fedcba9876543210', 'Old op', 'old op', 'protest', 'during', "
+                "'UTC', '', 0, '2026-01-01 00:00:00.000000')"
             )
         )
     engine.dispose()

@@ -108,6 +108,33 @@ def test_refused_user_additions_write_nothing(
     assert counts(staffed) == before
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Ελένη", "ΕΛΈΝΗ"),  # Greek: NOCASE folds ASCII only
+        ("Οδυσσέας", "ΟΔΥΣΣΈΑΣ"),  # a final sigma folds like any other
+        ("Jürgen Groß", "JÜRGEN GROSS"),  # ß folds to ss
+        ("Ольга", "ОЛЬГА"),
+        ("Eléna", "ELE\u0301NA"),  # an accent typed as a combining mark is the same accent
+    ],
+)
+def test_user_names_are_one_name_whatever_their_case_in_any_script(app: App, first: str, second: str) -> None:
+    app.users.add(first, "commander", "secret-1")
+    before = counts(app)
+    with pytest.raises(ConflictError, match=f"A user named '{second}' already exists"):
+        app.users.add(second, "comms", "secret-2", actor=first)
+    assert counts(app) == before
+    assert app.users.get(second).name == first
+    assert app.users.add("someone", "comms", "secret-2", actor=second).role is Role.COMMS
+
+
+def test_accents_still_tell_names_apart(app: App) -> None:
+    app.users.add("Elena", "commander", "secret-1")
+    assert app.users.add("Eléna", "comms", "secret-2", actor="ELENA").name == "Eléna"
+    assert app.users.get("ELÉNA").name == "Eléna"
+    assert [u.name for u in app.users.list()] == ["Elena", "Eléna"]
+
+
 def test_passphrases_are_stored_hashed_and_authenticate(staffed: App) -> None:
     with staffed.db.read() as session:
         stored = session.scalars(select(User.passphrase_hash).where(User.name == "comms")).one()
@@ -200,6 +227,17 @@ def test_refused_operations_write_nothing(
         staffed.operations.create(**arguments)  # type: ignore[arg-type]
     assert counts(staffed) == before
     assert events == []
+
+
+def test_operation_names_are_one_name_whatever_their_case_in_any_script(staffed: App) -> None:
+    made = staffed.operations.create("Πορεία Συντάγματος", "protest", actor="cmdr")
+    before = counts(staffed)
+    with pytest.raises(ConflictError, match="An operation named 'ΠΟΡΕΊΑ ΣΥΝΤΆΓΜΑΤΟΣ' already exists"):
+        staffed.operations.create("ΠΟΡΕΊΑ ΣΥΝΤΆΓΜΑΤΟΣ", "event", actor="cmdr")
+    assert counts(staffed) == before
+    assert staffed.operations.get("πορεία συντάγματος") == made
+    assert staffed.operations.use("ΠΟΡΕΊΑ ΣΥΝΤΆΓΜΑΤΟΣ") == made
+    assert staffed.operations.set_phase("ΠΟΡΕΊΑ ΣΥΝΤΆΓΜΑΤΟΣ", "during", actor="CMDR").name == made.name
 
 
 def test_a_trainer_may_create_an_exercise(staffed: App) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from crowdops.domain.categories import MAJOR_INCIDENT
 from crowdops.domain.enums import Phase, Source
 from crowdops.domain.incidents import MethaneReport
+from crowdops.domain.names import name_key
 from crowdops.domain.passphrases import hash_passphrase
 from crowdops.domain.times import zone
 from crowdops.services.context import ServiceContext
@@ -56,14 +57,14 @@ class DemoService:
         made, skipped, total = [], [], 0
         for script in DEMO_OPERATIONS:
             with self._ctx.db.write() as session:
-                if session.scalars(select(Operation).where(Operation.name == script.name)).first():
+                if session.scalars(select(Operation).where(Operation.name_key == name_key(script.name))).first():
                     skipped.append(script.name)
                     continue
                 total += _build_operation(session, script, rng, now)
                 made.append(script.name)
         with self._ctx.db.write() as session:
             if session.get(Setting, CURRENT_OPERATION) is None:
-                op = session.scalars(select(Operation).where(Operation.name == PROTEST.name)).one()
+                op = session.scalars(select(Operation).where(Operation.name_key == name_key(PROTEST.name))).one()
                 session.add(Setting(key=CURRENT_OPERATION, value=op.id.hex))
                 current = op.id
             else:
@@ -80,18 +81,20 @@ class DemoService:
         # purpose, and other writers would wait for it.
         hashed = hash_passphrase(DEMO_PASSPHRASE)
         with self._ctx.db.write() as session:
-            existing = {name.lower() for name in session.scalars(select(User.name))}
+            existing = set(session.scalars(select(User.name_key)))
             for name, role in DEMO_USERS:
-                if name.lower() not in existing:
+                if name_key(name) not in existing:
                     session.add(User(name=name, role=role, passphrase_hash=hashed, created_at=now))
                     created.append(name)
         return created
 
 
 def _build_operation(session: Session, script: DemoOperation, rng: random.Random, now: datetime) -> int:
-    # Names are unique case-insensitively, so a user made by hand may spell a demo name differently.
-    found = {u.name.lower(): u.id for u in session.scalars(select(User).where(User.name.in_(DEMO_LOGGERS)))}
-    loggers = {name: found[name.lower()] for name in DEMO_LOGGERS}
+    # Names are unique whatever their case, so a user made by hand may spell a demo name differently.
+    keys = {name: name_key(name) for name in DEMO_LOGGERS}
+    rows = session.execute(select(User.name_key, User.id).where(User.name_key.in_(keys.values())))
+    found = {key: user_id for key, user_id in rows}
+    loggers = {name: found[key] for name, key in keys.items()}
     op = Operation(
         name=script.name,
         kind=script.kind,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from crowdops.domain.enums import OperationKind, Phase, Role, parse_enum
 from crowdops.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from crowdops.domain.names import name_key
 from crowdops.domain.permissions import require_can_manage_operation
 from crowdops.domain.times import zone
 from crowdops.services.context import ServiceContext
@@ -34,7 +35,7 @@ def operation_record(op: Operation) -> OperationRecord:
 
 
 def find_operation(session: Session, name: str) -> Operation:
-    op = session.scalars(select(Operation).where(Operation.name == name.strip())).one_or_none()
+    op = session.scalars(select(Operation).where(Operation.name_key == name_key(name.strip()))).one_or_none()
     if op is None:
         raise NotFoundError(f"No operation named '{name}'.")
     return op
@@ -109,7 +110,7 @@ class OperationService:
 
     def list(self) -> list[OperationRecord]:
         with self._ctx.db.read() as session:
-            ops = session.scalars(select(Operation).order_by(Operation.created_at.desc(), Operation.name))
+            ops = session.scalars(select(Operation).order_by(Operation.created_at.desc(), Operation.name_key))
             return [operation_record(op) for op in ops]
 
     def get(self, name: str) -> OperationRecord:

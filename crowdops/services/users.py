@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from crowdops.domain.enums import Role, parse_enum
 from crowdops.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from crowdops.domain.names import name_key
 from crowdops.domain.passphrases import hash_passphrase, verify_passphrase
 from crowdops.domain.permissions import require_can_manage_users
 from crowdops.services.context import ServiceContext
@@ -20,7 +21,7 @@ def _record(user: User) -> UserRecord:
 
 
 def find_user(session: Session, name: str) -> User:
-    user = session.scalars(select(User).where(User.name == name.strip())).one_or_none()
+    user = session.scalars(select(User).where(User.name_key == name_key(name.strip()))).one_or_none()
     if user is None:
         raise NotFoundError(f"No user named '{name}'.")
     return user
@@ -60,7 +61,7 @@ class UserService:
 
     def list(self) -> list[UserRecord]:
         with self._ctx.db.read() as session:
-            return [_record(u) for u in session.scalars(select(User).order_by(User.name))]
+            return [_record(u) for u in session.scalars(select(User).order_by(User.name_key))]
 
     def get(self, name: str) -> UserRecord:
         with self._ctx.db.read() as session:

@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 
+from crowdops.domain.names import name_key
 from crowdops.store.types import UTCDateTime
 
 
@@ -13,21 +14,32 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
 
 
-class User(Base):
+class NameKeyed:
+    """Names are unique and looked up by their key (case folded in every script), set whenever a name is."""
+
+    name_key: Mapped[str] = mapped_column(Text, unique=True)
+
+    @validates("name")
+    def _set_name_key(self, _attribute: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
+
+
+class User(NameKeyed, Base):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    name: Mapped[str] = mapped_column(String(80, collation="NOCASE"), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(20))
     passphrase_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
 
-class Operation(Base):
+class Operation(NameKeyed, Base):
     __tablename__ = "operations"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    name: Mapped[str] = mapped_column(String(120, collation="NOCASE"), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20))
     phase: Mapped[str] = mapped_column(String(10))
     timezone: Mapped[str] = mapped_column(String(64))

@@ -24,7 +24,9 @@ def upgrade() -> None:
     op.create_table(
         "users",
         sa.Column("id", _uuid, primary_key=True),
-        sa.Column("name", sa.String(80, collation="NOCASE"), nullable=False, unique=True),
+        sa.Column("name", sa.String(80), nullable=False),
+        # The name as compared (crowdops.domain.names.name_key): NOCASE would fold ASCII only.
+        sa.Column("name_key", sa.Text(), nullable=False, unique=True),
         sa.Column("role", sa.String(20), nullable=False),
         sa.Column("passphrase_hash", sa.String(200), nullable=False),
         sa.Column("created_at", _utc(), nullable=False),
@@ -32,7 +34,8 @@ def upgrade() -> None:
     op.create_table(
         "operations",
         sa.Column("id", _uuid, primary_key=True),
-        sa.Column("name", sa.String(120, collation="NOCASE"), nullable=False, unique=True),
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("name_key", sa.Text(), nullable=False, unique=True),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("phase", sa.String(10), nullable=False),
         sa.Column("timezone", sa.String(64), nullable=False),
