@@ -489,6 +489,40 @@ def test_newer_schema_leaves_the_file_and_its_wal_unchanged(staffed: App, db_pat
     assert _revision(db_path) == "9999"
 
 
+def _wal_frames(wal: bytes, page_size: int) -> Iterator[tuple[int, bytes]]:
+    """(page number, page) of each frame of a -wal file, oldest first (a 32-byte header, then frames of a
+    24-byte header and one page)."""
+    frame = 24 + page_size
+    for start in range(32, len(wal) - frame + 1, frame):
+        yield int.from_bytes(wal[start : start + 4], "big"), wal[start + 24 : start + frame]
+
+
+def test_a_checkpoint_cut_short_by_a_crash_is_recovered_not_called_truncated(
+    staffed: App, db_path: Path, tmp_path: Path
+) -> None:
+    fill(staffed, 300)  # staffed stays open: the new pages sit in the -wal, the main file has not grown
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    copy = crashed / "crowdops.db"
+    for suffix in ("", "-wal"):  # the files as a crash would leave them
+        shutil.copyfile(db_path.with_name(db_path.name + suffix), copy.with_name(copy.name + suffix))
+    staffed.close()
+    # A checkpoint copies pages in order, page 1 first; the crash came right after it. Page 1 now counts
+    # pages that are still only in the -wal.
+    page_size = sql(copy, "PRAGMA page_size")[0][0]
+    page_1 = [
+        page for number, page in _wal_frames(copy.with_name("crowdops.db-wal").read_bytes(), page_size) if number == 1
+    ][-1]
+    with copy.open("r+b") as main:
+        main.write(page_1)
+    assert copy.stat().st_size < int.from_bytes(page_1[28:32], "big") * page_size
+
+    recovered = open_database(copy)
+    recovered.close()
+    assert incident_count(copy) == 300
+    assert sql(copy, "PRAGMA integrity_check") == [("ok",)]
+
+
 # -- durability ---------------------------------------------------------------------------------------------
 
 _HOLD_OPEN_CHILD = """

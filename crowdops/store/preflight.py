@@ -13,12 +13,25 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 FULL_CHECK_MAX_BYTES = 64 * 2**20
 
 
+def sidecars(path: Path) -> tuple[Path, Path]:
+    """The -wal and -shm files SQLite keeps beside a database in WAL mode."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _holds_data(wal: Path) -> bool:
+    return wal.exists() and wal.stat().st_size > 0
+
+
 def _check_size(path: Path) -> None:
     """A file shorter than the page count its header records was cut off (a failed copy, a full disk)."""
     with path.open("rb") as handle:
         header = handle.read(100)
     if len(header) < 100:
         raise CorruptDatabaseError(f"{path} is truncated (its header is incomplete); it was left untouched.")
+    if _holds_data(sidecars(path)[0]):
+        # A checkpoint cut short by a crash writes page 1 (and its page count) before the pages after the end
+        # of the file; those are still in the -wal, and SQLite recovers them from it.
+        return
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     change_counter, pages, valid_for = (int.from_bytes(header[i : i + 4], "big") for i in (24, 28, 92))
