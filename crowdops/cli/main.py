@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crowdops import __version__
-from crowdops.cli import commands_incidents, commands_ops, commands_setup, commands_users
+from crowdops.cli import commands_incidents, commands_measure, commands_ops, commands_setup, commands_users
 from crowdops.cli.common import shared_options
 from crowdops.domain.errors import CrowdOpsError
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_users.register(commands, shared)
     commands_ops.register(commands, shared)
     commands_incidents.register(commands, shared)
+    commands_measure.register(commands, shared)
     commands_setup.add_gui_options(parser)  # no command: start the GUI
     return parser
 
@@ -36,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path = Path(db) if db else None
     if args.handler is commands_setup.run_gui:
         return commands_setup.run_gui(db_path, args)
+    if args.handler is commands_measure.run_measure:  # pure text rules: no database needed
+        return commands_measure.run_measure(args)
     # Imported here: SQLAlchemy costs a fifth of a second, which the GUI spends after its window is up.
     from crowdops.app import open_app
 
