@@ -456,14 +456,20 @@ BAD_FILES = [
 ]
 
 
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
 @pytest.mark.parametrize(("kind", "error", "message"), BAD_FILES)
 def test_bad_files_are_refused_and_left_untouched(
     kind: str, error: type[DatabaseFileError], message: str, tmp_path: Path, real_db: Path
 ) -> None:
     bad = _bad_file(kind, tmp_path, real_db)
     before = sha256(bad) if bad.is_file() else None
+    folder_before = listing(tmp_path)
     with pytest.raises(error, match=message) as refused:
         open_database(bad)
+    assert listing(tmp_path) == folder_before  # not even an empty -wal or a -shm beside it
     assert str(bad) in str(refused.value)
     assert "\n" not in str(refused.value)
     if before is not None:
@@ -474,19 +480,35 @@ def test_bad_files_are_refused_and_left_untouched(
     assert not (tmp_path / "backups").exists()
 
 
-def test_newer_schema_leaves_the_file_and_its_wal_unchanged(staffed: App, db_path: Path, tmp_path: Path) -> None:
+def test_newer_schema_leaves_the_file_and_its_folder_as_they_were(staffed: App, db_path: Path, tmp_path: Path) -> None:
     staffed.close()
     sql(db_path, "UPDATE alembic_version SET version_num = '9999'")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["crowdops.db"]
+    assert listing(tmp_path) == ["crowdops.db"]
     before = sha256(db_path)
     with pytest.raises(NewerSchemaError, match="the file was left untouched"):
         open_database(db_path)
     assert sha256(db_path) == before
-    # The read-only look may leave SQLite's shared-memory index and an empty -wal behind, never data.
-    assert {p.name for p in tmp_path.iterdir()} <= {"crowdops.db", "crowdops.db-wal", "crowdops.db-shm"}
-    wal = db_path.with_name("crowdops.db-wal")
-    assert not wal.exists() or wal.stat().st_size == 0
+    assert listing(tmp_path) == ["crowdops.db"]
     assert _revision(db_path) == "9999"
+
+
+def test_a_refused_file_in_use_keeps_its_wal_and_shm(staffed: App, db_path: Path, tmp_path: Path) -> None:
+    """The newer CrowdOps that wrote it has it open: its -wal and -shm are its own, and stay."""
+    staffed.close()
+    sql(db_path, "UPDATE alembic_version SET version_num = '9999'")
+    wal = db_path.with_name("crowdops.db-wal")
+    newer = raw(db_path)
+    try:
+        newer.execute("INSERT INTO settings VALUES ('written by', 'a newer CrowdOps')")  # now only in its -wal
+        assert listing(tmp_path) == ["crowdops.db", "crowdops.db-shm", "crowdops.db-wal"]
+        before = (sha256(db_path), sha256(wal))
+        with pytest.raises(NewerSchemaError):
+            open_database(db_path)
+        assert listing(tmp_path) == ["crowdops.db", "crowdops.db-shm", "crowdops.db-wal"]
+        assert (sha256(db_path), sha256(wal)) == before  # the -shm is an index readers update, not data
+        assert newer.execute("SELECT value FROM settings WHERE key = 'written by'").fetchone() == ("a newer CrowdOps",)
+    finally:
+        newer.close()
 
 
 def _wal_frames(wal: bytes, page_size: int) -> Iterator[tuple[int, bytes]]:

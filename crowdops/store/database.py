@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 from crowdops.store.backup import backup_before_migration
 from crowdops.store.engine import create_engine_for, writer
 from crowdops.store.errors import MigrationError, NewerSchemaError
-from crowdops.store.preflight import inspect_file
+from crowdops.store.preflight import inspect_file, left_as_found_if_refused, sidecars
 from crowdops.store.schema import SCHEMA_HEAD
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -70,13 +70,14 @@ def open_database(path: Path) -> Database:
     """Refuse files that are not sound CrowdOps databases (leaving them untouched); migrate older ones after a
     backup; create a new one where none exists."""
     path = path.expanduser()
-    state = inspect_file(path)
     head = schema_head()
-    if state.revision is not None and state.revision not in known_revisions():
-        raise NewerSchemaError(
-            f"{path} was written by a newer CrowdOps (schema {state.revision}; this version knows up to {head}). "
-            "Open it with the newer version; the file was left untouched."
-        )
+    with left_as_found_if_refused(path):
+        state = inspect_file(path)
+        if state.revision is not None and state.revision not in known_revisions():
+            raise NewerSchemaError(
+                f"{path} was written by a newer CrowdOps (schema {state.revision}; this version knows up to "
+                f"{head}). Open it with the newer version; the file was left untouched."
+            )
     backup = None
     if state.exists and state.revision is not None and state.revision != head:
         backup = backup_before_migration(path, state.revision)
@@ -109,6 +110,6 @@ def migrate(engine: Engine, target: str = "head") -> None:
 
 def _restrict_mode(path: Path) -> None:
     if os.name == "posix":
-        for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        for candidate in (path, *sidecars(path)):
             if candidate.exists():
                 candidate.chmod(0o600)

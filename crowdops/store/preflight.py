@@ -1,11 +1,13 @@
 """Look at a database file without changing a byte of it: is it SQLite, is it sound, which schema is it?"""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from crowdops.store.errors import CorruptDatabaseError, NotADatabaseError
+from crowdops.store.errors import CorruptDatabaseError, DatabaseFileError, NotADatabaseError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # quick_check reads every page (about a second per GB): at start-up only for files up to this size. Larger ones
@@ -40,6 +42,21 @@ def _check_size(path: Path) -> None:
             f"{path} is truncated ({path.stat().st_size} bytes of {pages * page_size}); it was left untouched. "
             "Restore it from a backup."
         )
+
+
+@contextmanager
+def left_as_found_if_refused(path: Path) -> Iterator[None]:
+    """Even a read-only look at a database in WAL mode creates an empty -wal and a -shm beside it. If the file is
+    then refused, remove those the look created, so that its folder is exactly as it was. A -wal that holds data
+    is never removed: someone else has opened the database meanwhile, and both files are theirs."""
+    created = [sidecar for sidecar in sidecars(path) if not sidecar.exists()]
+    try:
+        yield
+    except DatabaseFileError:
+        if not _holds_data(sidecars(path)[0]):
+            for sidecar in created:
+                sidecar.unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True, slots=True)
