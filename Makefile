@@ -24,9 +24,7 @@ qt-deps:
 	@sh scripts/qt-deps.sh
 
 run: $(STAMP) qt-deps
-	@db="$${CROWDOPS_DB:-$$($(BIN)/python -c 'from crowdops.app import default_db_path; print(default_db_path())')}"; \
-	if [ ! -f "$$db" ]; then echo "No database yet: creating a demo one at $$db"; $(BIN)/crowdops --db "$$db" demo; fi; \
-	$(BIN)/crowdops --db "$$db" gui
+	@sh scripts/run.sh
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check .

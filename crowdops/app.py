@@ -6,6 +6,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from crowdops.services.audit import AuditService
 from crowdops.services.context import ServiceContext
 from crowdops.services.demo import DemoService
 from crowdops.services.incidents import IncidentService
@@ -31,6 +32,7 @@ class App:
     operations: OperationService
     incidents: IncidentService
     demo: DemoService
+    audit: AuditService
 
     @property
     def db(self) -> Database:
@@ -47,6 +49,7 @@ def build_app(context: ServiceContext) -> App:
         operations=OperationService(context),
         incidents=IncidentService(context),
         demo=DemoService(context),
+        audit=AuditService(context),
     )
 
 

@@ -47,6 +47,20 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture
+def shared_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A file keyring under tmp_path, used in this process and by the CLI processes a test starts: they inherit
+    the environment variables set here, also returned for tests that build a child's environment from scratch.
+    Request it before any fixture that writes (the audit key is made on the first write)."""
+    from keyrings.alt.file import PlaintextKeyring
+
+    env = {"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring", "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    keyring.set_keyring(PlaintextKeyring())
+    return env
+
+
 class FakeClock:
     """A clock that moves only when a test moves it."""
 

@@ -666,7 +666,7 @@ def _crowdops_script() -> Path:
 
 
 @pytest.mark.slow
-def test_console_script_and_python_m(tmp_path: Path) -> None:
+def test_console_script_and_python_m(shared_keyring: dict[str, str], tmp_path: Path) -> None:
     env = _subprocess_env(tmp_path)
     for command in ([str(_crowdops_script())], [sys.executable, "-m", "crowdops"]):
         done = subprocess.run([*command, "--version"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=30)

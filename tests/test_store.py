@@ -573,7 +573,9 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
-def test_a_commit_survives_sigkill_while_the_connection_is_open(staffed: App, db_path: Path) -> None:
+def test_a_commit_survives_sigkill_while_the_connection_is_open(
+    shared_keyring: dict[str, str], staffed: App, db_path: Path
+) -> None:
     staffed.close()
     child = subprocess.Popen(
         [sys.executable, "-c", _HOLD_OPEN_CHILD, str(db_path)],
@@ -611,7 +613,9 @@ def test_a_commit_survives_sigkill_while_the_connection_is_open(staffed: App, db
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
-def test_a_cli_commit_survives_the_process_killing_itself(staffed: App, db_path: Path) -> None:
+def test_a_cli_commit_survives_the_process_killing_itself(
+    shared_keyring: dict[str, str], staffed: App, db_path: Path
+) -> None:
     staffed.close()
     done = subprocess.run(
         [sys.executable, "-c", _SELF_KILL_CHILD, str(db_path)],

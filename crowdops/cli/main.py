@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crowdops import __version__
-from crowdops.cli import commands_incidents, commands_measure, commands_ops, commands_setup, commands_users
+from crowdops.cli import (
+    commands_audit,
+    commands_incidents,
+    commands_measure,
+    commands_ops,
+    commands_setup,
+    commands_users,
+)
 from crowdops.cli.common import shared_options
 from crowdops.domain.errors import CrowdOpsError
 
@@ -26,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_ops.register(commands, shared)
     commands_incidents.register(commands, shared)
     commands_measure.register(commands, shared)
+    commands_audit.register(commands, shared)
     commands_setup.add_gui_options(parser)  # no command: start the GUI
     return parser
 

@@ -25,6 +25,7 @@ from crowdops.services.demo_content import (
     DemoOperation,
 )
 from crowdops.services.events import CurrentOperationChanged, OperationsChanged
+from crowdops.services.incidents import audit_fields, incident_record
 from crowdops.services.operations import CURRENT_OPERATION
 from crowdops.store.models import Incident, Operation, Setting, User
 
@@ -60,12 +61,13 @@ class DemoService:
                 if session.scalars(select(Operation).where(Operation.name_key == name_key(script.name))).first():
                     skipped.append(script.name)
                     continue
-                total += _build_operation(session, script, rng, now)
+                total += _build_operation(self._ctx, session, script, rng, now)
                 made.append(script.name)
         with self._ctx.db.write() as session:
             if session.get(Setting, CURRENT_OPERATION) is None:
                 op = session.scalars(select(Operation).where(Operation.name_key == name_key(PROTEST.name))).one()
                 session.add(Setting(key=CURRENT_OPERATION, value=op.id.hex))
+                self._ctx.record(session, None, "operation.use", f"operation:{op.id.hex}", name=op.name)
                 current = op.id
             else:
                 current = None
@@ -84,12 +86,17 @@ class DemoService:
             existing = set(session.scalars(select(User.name_key)))
             for name, role in DEMO_USERS:
                 if name_key(name) not in existing:
-                    session.add(User(name=name, role=role, passphrase_hash=hashed, created_at=now))
+                    user = User(name=name, role=role, passphrase_hash=hashed, created_at=now)
+                    session.add(user)
+                    session.flush()
+                    self._ctx.record(session, None, "user.add", f"user:{user.id.hex}", name=name, role=role)
                     created.append(name)
         return created
 
 
-def _build_operation(session: Session, script: DemoOperation, rng: random.Random, now: datetime) -> int:
+def _build_operation(
+    ctx: ServiceContext, session: Session, script: DemoOperation, rng: random.Random, now: datetime
+) -> int:
     # Names are unique whatever their case, so a user made by hand may spell a demo name differently.
     keys = {name: name_key(name) for name in DEMO_LOGGERS}
     rows = session.execute(select(User.name_key, User.id).where(User.name_key.in_(keys.values())))
@@ -150,7 +157,31 @@ def _build_operation(session: Session, script: DemoOperation, rng: random.Random
     if not script.exercise and script.kind != "migration":
         entries.append(_methane(op.id, script, rng, loggers, now))
     session.add_all(entries)
+    session.flush()
+    _record(ctx, session, op, entries, {user_id: name for name, user_id in loggers.items()})
     return len(entries)
+
+
+def _record(
+    ctx: ServiceContext, session: Session, op: Operation, entries: list[Incident], names: dict[uuid.UUID, str]
+) -> None:
+    """The demo is written like any other data: every record has its audit entry."""
+    ctx.record(
+        session,
+        names[op.created_by],
+        "operation.create",
+        f"operation:{op.id.hex}",
+        name=op.name,
+        kind=op.kind,
+        phase=op.phase,
+        timezone=op.timezone,
+        area=op.area,
+        exercise=op.exercise,
+    )
+    for entry in sorted(entries, key=lambda e: e.logged_at):
+        record = incident_record(entry, names[entry.logged_by])
+        action = "incident.log" if entry.corrects_id is None else "incident.correct"
+        ctx.record(session, record.logged_by, action, f"incident:{entry.id.hex}", **audit_fields(record))
 
 
 def _moment(rng: random.Random, now: datetime, tz: object, peak: tuple[int, int]) -> datetime:

@@ -18,7 +18,7 @@ from crowdops.domain.incidents import (
 )
 from crowdops.domain.permissions import require_can_log_incident
 from crowdops.domain.search import fts_query
-from crowdops.domain.times import parse_since, parse_until, parse_when, zone
+from crowdops.domain.times import iso_utc, parse_since, parse_until, parse_when, zone
 from crowdops.services.context import ServiceContext
 from crowdops.services.events import IncidentLogged
 from crowdops.services.inputs import DEFAULT_LIMIT, IncidentInput, TimelineQuery
@@ -99,6 +99,13 @@ class IncidentService:
             session.add(incident)
             session.flush()
             record = incident_record(incident, user.name)
+            self._ctx.record(
+                session,
+                user.name,
+                "incident.log" if record.corrects_id is None else "incident.correct",
+                f"incident:{record.id.hex}",
+                **audit_fields(record),
+            )
         self._ctx.bus.publish(IncidentLogged(record.operation_id, record.id))
         return record
 
@@ -158,6 +165,13 @@ class IncidentService:
             session.add(incident)
             session.flush()
             record = incident_record(incident, user.name)
+            self._ctx.record(
+                session,
+                user.name,
+                "incident.log" if record.corrects_id is None else "incident.correct",
+                f"incident:{record.id.hex}",
+                **audit_fields(record),
+            )
         self._ctx.bus.publish(IncidentLogged(record.operation_id, record.id))
         return record
 
@@ -220,6 +234,24 @@ class IncidentService:
         if len(matches) > 1:
             raise ValidationError(f"The id {ref} is ambiguous: give more of its characters.")
         return matches[0]
+
+
+def audit_fields(record: IncidentRecord) -> dict[str, object]:
+    """What an incident entry says, for its audit entry."""
+    return {
+        "operation": record.operation_id.hex,
+        "corrects": record.corrects_id.hex if record.corrects_id else None,
+        "occurred_at": iso_utc(record.occurred_at),
+        "category": record.category,
+        "severity": record.severity,
+        "location": record.location,
+        "latitude": record.latitude,
+        "longitude": record.longitude,
+        "source": record.source.value,
+        "description": record.description,
+        "methane": record.methane,
+        "reason": record.correction_reason,
+    }
 
 
 def _operation(session: Session, operation_id: uuid.UUID) -> Operation:

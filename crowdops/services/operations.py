@@ -82,6 +82,18 @@ class OperationService:
             except IntegrityError:
                 raise ConflictError(f"An operation named '{clean}' already exists.") from None
             record = operation_record(op)
+            self._ctx.record(
+                session,
+                actor,
+                "operation.create",
+                f"operation:{op.id.hex}",
+                name=op.name,
+                kind=op.kind,
+                phase=op.phase,
+                timezone=op.timezone,
+                area=op.area,
+                exercise=op.exercise,
+            )
         self._ctx.bus.publish(OperationsChanged())
         return record
 
@@ -103,8 +115,10 @@ class OperationService:
             op = find_operation(session, name)
             user = find_user(session, actor)
             require_can_manage_operation(Role(user.role), op.exercise, user.name)
+            before = op.phase
             op.phase = chosen.value
             record = operation_record(op)
+            self._ctx.record(session, user.name, "operation.phase", f"operation:{op.id.hex}", old=before, new=op.phase)
         self._ctx.bus.publish(OperationsChanged())
         return record
 
@@ -124,11 +138,12 @@ class OperationService:
                 raise NotFoundError("The operation no longer exists.")
             return operation_record(op)
 
-    def use(self, name: str) -> OperationRecord:
+    def use(self, name: str, *, actor: str | None = None) -> OperationRecord:
         """Make an operation current for the CLI and the GUI alike."""
         with self._ctx.db.write() as session:
             record = operation_record(find_operation(session, name))
             session.merge(Setting(key=CURRENT_OPERATION, value=record.id.hex))
+            self._ctx.record(session, actor, "operation.use", f"operation:{record.id.hex}", name=record.name)
         self._ctx.bus.publish(CurrentOperationChanged(record.id))
         return record
 

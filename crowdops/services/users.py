@@ -49,6 +49,7 @@ class UserService:
                 session.flush()
             except IntegrityError:
                 raise ConflictError(f"A user named '{clean}' already exists.") from None
+            self._ctx.record(session, actor, "user.add", f"user:{user.id.hex}", name=user.name, role=user.role)
             return _record(user)
 
     def _check_may_add(self, session: Session, actor: str | None) -> None:

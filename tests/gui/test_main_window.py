@@ -90,9 +90,9 @@ def test_ctrl_f_focuses_the_search(window: MainWindow, qtbot: QtBot):
 
 
 @pytest.mark.slow
-def test_gui_smoke_start_paints_and_exits_zero(tmp_path: Path):
+def test_gui_smoke_start_paints_and_exits_zero(tmp_path: Path, shared_keyring: dict[str, str]):
     db = tmp_path / "smoke.db"
-    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **shared_keyring}
     demo = subprocess.run([sys.executable, "-m", "crowdops", "--db", str(db), "demo"], env=env, capture_output=True)
     assert demo.returncode == 0, demo.stderr
     started = time.monotonic()
@@ -104,8 +104,8 @@ def test_gui_smoke_start_paints_and_exits_zero(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_gui_smoke_without_a_display_falls_back_to_offscreen(tmp_path: Path):
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # no DISPLAY, no QT_QPA_PLATFORM
+def test_gui_smoke_without_a_display_falls_back_to_offscreen(tmp_path: Path, shared_keyring: dict[str, str]):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **shared_keyring}  # no DISPLAY, no QT_QPA_PLATFORM
     smoke = subprocess.run(
         [sys.executable, "-m", "crowdops", "--db", str(tmp_path / "x.db"), "gui", "--smoke"],
         env=env,
