@@ -2,8 +2,11 @@
 # Qt needs a few system libraries and at least one font; without fonts it silently draws empty boxes.
 # On Debian/Ubuntu, install what is missing (as root) or print the exact command to run.
 set -eu
-# libxcb-cursor0: since Qt 6.5 the X11 (xcb) platform plugin will not load without it.
-PKGS="libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libglib2.0-0 libxcb-cursor0 fonts-dejavu-core"
+# The X11 (xcb) platform plugin needs the libxcb-* helpers below (since Qt 6.5 libxcb-cursor0 too); without them
+# Qt refuses to start on an X display with a misleading "could not load the Qt platform plugin".
+PKGS="libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libglib2.0-0 fonts-dejavu-core
+  libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+  libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0"
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian/Ubuntu: nothing we can check here
 missing=""
 for pkg in $PKGS; do
