@@ -6,11 +6,15 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from crowdops.services.approvals import ApprovalService
 from crowdops.services.audit import AuditService
+from crowdops.services.channels import ChannelService
 from crowdops.services.context import ServiceContext
 from crowdops.services.demo import DemoService
 from crowdops.services.incidents import IncidentService
+from crowdops.services.messages import MessageService
 from crowdops.services.operations import OperationService
+from crowdops.services.templates import TemplateLibrary
 from crowdops.services.users import UserService
 from crowdops.store.database import Database, open_database
 
@@ -33,6 +37,10 @@ class App:
     incidents: IncidentService
     demo: DemoService
     audit: AuditService
+    channels: ChannelService
+    templates: TemplateLibrary
+    messages: MessageService
+    approvals: ApprovalService
 
     @property
     def db(self) -> Database:
@@ -43,13 +51,19 @@ class App:
 
 
 def build_app(context: ServiceContext) -> App:
+    users = UserService(context)
+    templates = TemplateLibrary()
     return App(
         context=context,
-        users=UserService(context),
+        users=users,
         operations=OperationService(context),
         incidents=IncidentService(context),
         demo=DemoService(context),
         audit=AuditService(context),
+        channels=ChannelService(context),
+        templates=templates,
+        messages=MessageService(context, templates),
+        approvals=ApprovalService(context, users),
     )
 
 

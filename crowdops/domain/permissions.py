@@ -23,3 +23,23 @@ def require_can_manage_operation(role: Role, exercise: bool, user: str) -> None:
 def require_can_manage_users(role: Role, user: str) -> None:
     if role is not Role.COMMANDER:
         raise PermissionDeniedError(f"{user} is {role.noun_phrase}; only a commander may add users.")
+
+
+def require_can_compose(role: Role, exercise: bool, user: str) -> None:
+    if role in (Role.COMMANDER, Role.COMMS) or (role is Role.TRAINER and exercise):
+        return
+    where = "an exercise" if exercise else "a live operation"
+    raise PermissionDeniedError(f"{user} is {role.noun_phrase} and may not write public messages in {where}.")
+
+
+def require_can_approve(role: Role, exercise: bool, user: str) -> None:
+    """Commanders approve; in an exercise, trainers too (they play the commander for the trainees)."""
+    if role is Role.COMMANDER or (role is Role.TRAINER and exercise):
+        return
+    who = "a commander or a trainer" if exercise else "a commander"
+    raise PermissionDeniedError(f"{user} is {role.noun_phrase}; only {who} may approve or reject public messages here.")
+
+
+def require_can_manage_channels(role: Role, user: str) -> None:
+    if role is not Role.COMMANDER:
+        raise PermissionDeniedError(f"{user} is {role.noun_phrase}; only a commander may set up publishing channels.")

@@ -23,6 +23,13 @@ class UserRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelRecord:
+    id: uuid.UUID
+    name: str
+    platform: str
+
+
+@dataclass(frozen=True, slots=True)
 class OperationRecord:
     id: uuid.UUID
     name: str
