@@ -9,6 +9,7 @@ from crowdops.services.events import (
     Event,
     EventBus,
     IncidentLogged,
+    MessageChanged,
     OperationsChanged,
 )
 
@@ -17,6 +18,7 @@ class EventBridge(QObject):
     incident_logged = Signal(object, object)  # operation id, incident id (uuid.UUID)
     operations_changed = Signal()
     current_operation_changed = Signal(object)  # uuid.UUID
+    message_changed = Signal(object, object)  # operation id, message id (uuid.UUID)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +37,8 @@ class EventBridge(QObject):
                 self.operations_changed.emit()
             case CurrentOperationChanged(operation_id=op):
                 self.current_operation_changed.emit(op)
+            case MessageChanged(operation_id=op, message_id=message):
+                self.message_changed.emit(op, message)
 
     def close(self) -> None:
         if self._unsubscribe is not None:

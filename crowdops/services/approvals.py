@@ -21,6 +21,7 @@ from crowdops.services.context import ServiceContext
 from crowdops.services.message_records import (
     MessageRecord,
     VariantRecord,
+    announces_change,
     content_of,
     find_message,
     flags_of,
@@ -41,6 +42,7 @@ class ApprovalService:
         self._ctx = context
         self._users = users
 
+    @announces_change
     def submit(
         self, message_ref: str, *, actor: str, acknowledge: list[str] | None = None, acknowledge_all: bool = False
     ) -> MessageRecord:
@@ -67,6 +69,7 @@ class ApprovalService:
             )
             return message_record(session, message)
 
+    @announces_change
     def approve(
         self,
         message_ref: str,
@@ -129,6 +132,7 @@ class ApprovalService:
             )
             return message_record(session, message)
 
+    @announces_change
     def reject(self, message_ref: str, *, actor: str, reason: str) -> MessageRecord:
         cleaned = reason.strip()
         if not cleaned:
@@ -146,6 +150,7 @@ class ApprovalService:
             self._ctx.record(session, user.name, "message.reject", f"message:{message.id.hex}", reason=cleaned)
             return message_record(session, message)
 
+    @announces_change
     def withdraw(self, message_ref: str, *, actor: str, reason: str = "") -> MessageRecord:
         """Stop a message at any point before publication; what it had queued is cancelled."""
         with self._ctx.db.write() as session:

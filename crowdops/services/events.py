@@ -23,7 +23,15 @@ class CurrentOperationChanged:
     operation_id: uuid.UUID
 
 
-Event = IncidentLogged | OperationsChanged | CurrentOperationChanged
+@dataclass(frozen=True, slots=True)
+class MessageChanged:
+    """A message was drafted, edited, submitted, approved, rejected or withdrawn."""
+
+    operation_id: uuid.UUID
+    message_id: uuid.UUID
+
+
+Event = IncidentLogged | OperationsChanged | CurrentOperationChanged | MessageChanged
 Handler = Callable[[Event], None]
 
 

@@ -1,9 +1,12 @@
 """Reading a message whole: its content, hash, privacy flags, approvals and outbox rows, as plain records."""
 
+import functools
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ParamSpec
 
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
@@ -12,6 +15,7 @@ from crowdops.domain.errors import NotFoundError, ValidationError
 from crowdops.domain.languages import language
 from crowdops.domain.messages import MessageStatus, Priority, Purpose, VariantContent, content_hash
 from crowdops.domain.privacy import PrivacyFlag, find_personal_data
+from crowdops.services.events import MessageChanged
 from crowdops.services.records import ChannelRecord, short_id
 from crowdops.store.message_models import (
     Approval,
@@ -27,6 +31,20 @@ from crowdops.store.message_models import (
 from crowdops.store.models import User
 
 LINK_KINDS = ("incident", "rumour", "decision")
+
+_P = ParamSpec("_P")
+
+
+def announces_change(method: Callable[_P, "MessageRecord"]) -> Callable[_P, "MessageRecord"]:
+    """After a service method that changed a message has committed, tell the views (MessageChanged)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> MessageRecord:
+        record = method(*args, **kwargs)
+        args[0]._ctx.bus.publish(MessageChanged(record.operation_id, record.id))  # type: ignore[attr-defined]
+        return record
+
+    return wrapper
 
 
 @dataclass(frozen=True, slots=True)

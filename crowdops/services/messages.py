@@ -20,7 +20,7 @@ from crowdops.domain.messages import MessageStatus, Priority, Purpose, clean_tex
 from crowdops.domain.permissions import require_can_compose
 from crowdops.services.channels import SANDBOX, find_channel, require_allowed_in
 from crowdops.services.context import ServiceContext
-from crowdops.services.message_records import LINK_KINDS, MessageRecord, find_message, message_record
+from crowdops.services.message_records import LINK_KINDS, MessageRecord, announces_change, find_message, message_record
 from crowdops.services.templates import TemplateLibrary
 from crowdops.services.users import find_user
 from crowdops.store.message_models import (
@@ -56,6 +56,7 @@ class MessageService:
 
     # -- composing ----------------------------------------------------------------------------------------
 
+    @announces_change
     def draft(self, operation_id: uuid.UUID, entry: DraftInput, *, actor: str) -> MessageRecord:
         texts = self._texts(entry)
         with self._ctx.db.write() as session:
@@ -106,6 +107,7 @@ class MessageService:
             )
             return record
 
+    @announces_change
     def translate(
         self, message_ref: str, lang: str, text: str, *, actor: str, channel: str | None = None
     ) -> MessageRecord:
@@ -139,6 +141,7 @@ class MessageService:
                 session, message, user, "message.translate", language=code, channel=channel, text=cleaned
             )
 
+    @announces_change
     def set_channels(self, message_ref: str, channels: Sequence[str], *, actor: str) -> MessageRecord:
         with self._ctx.db.write() as session:
             message, user = self._editable(session, message_ref, actor)
@@ -225,7 +228,9 @@ class MessageService:
             target = None
         if kind == "incident":
             prefix = ref.strip().lower().replace("-", "")
-            query = select(Incident).where(Incident.operation_id == op.id, literal_column("incidents.id").like(prefix + "%"))
+            query = select(Incident).where(
+                Incident.operation_id == op.id, literal_column("incidents.id").like(prefix + "%")
+            )
             found = list(session.scalars(query.limit(2))) if len(prefix) >= 4 else []
             if len(found) != 1:
                 raise NotFoundError(f"No incident {ref} in this operation to link to.")
