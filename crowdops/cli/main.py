@@ -9,8 +9,10 @@ from pathlib import Path
 from crowdops import __version__
 from crowdops.cli import (
     commands_audit,
+    commands_channels,
     commands_incidents,
     commands_measure,
+    commands_messages,
     commands_ops,
     commands_setup,
     commands_users,
@@ -33,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands_ops.register(commands, shared)
     commands_incidents.register(commands, shared)
     commands_measure.register(commands, shared)
+    commands_messages.register(commands, shared)
+    commands_channels.register(commands, shared)
     commands_audit.register(commands, shared)
     commands_setup.add_gui_options(parser)  # no command: start the GUI
     return parser
