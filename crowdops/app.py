@@ -11,6 +11,7 @@ from crowdops.services.audit import AuditService
 from crowdops.services.channels import ChannelService
 from crowdops.services.context import ServiceContext
 from crowdops.services.demo import DemoService
+from crowdops.services.demo_messages import DemoMessages
 from crowdops.services.incidents import IncidentService
 from crowdops.services.messages import MessageService
 from crowdops.services.operations import OperationService
@@ -41,6 +42,7 @@ class App:
     templates: TemplateLibrary
     messages: MessageService
     approvals: ApprovalService
+    demo_messages: DemoMessages
 
     @property
     def db(self) -> Database:
@@ -53,17 +55,22 @@ class App:
 def build_app(context: ServiceContext) -> App:
     users = UserService(context)
     templates = TemplateLibrary()
+    operations = OperationService(context)
+    channels = ChannelService(context)
+    messages = MessageService(context, templates)
+    approvals = ApprovalService(context, users)
     return App(
         context=context,
         users=users,
-        operations=OperationService(context),
+        operations=operations,
         incidents=IncidentService(context),
         demo=DemoService(context),
         audit=AuditService(context),
-        channels=ChannelService(context),
+        channels=channels,
         templates=templates,
-        messages=MessageService(context, templates),
-        approvals=ApprovalService(context, users),
+        messages=messages,
+        approvals=approvals,
+        demo_messages=DemoMessages(operations, channels, messages, approvals),
     )
 
 

@@ -535,8 +535,16 @@ def test_list_default_limit_is_100_newest_first_and_limit_0_is_all(ready: Run, d
 def test_demo_command(ready: Run) -> None:
     data = ok_json(ready, "demo")
     assert isinstance(data, dict)
-    assert set(data) == {"users_created", "operations_created", "operations_skipped", "incidents_created"}
+    assert set(data) == {
+        "users_created",
+        "operations_created",
+        "operations_skipped",
+        "incidents_created",
+        "channels_created",
+        "messages_created",
+    }
     assert data["operations_skipped"] == ["Athens March"] and len(data["operations_created"]) == 3
+    assert data["messages_created"] == 1  # the exercise's; none in the user's own "Athens March"
     again = ok_json(ready, "demo")
     assert again["operations_created"] == [] and again["incidents_created"] == 0  # type: ignore[index]
 

@@ -4,10 +4,9 @@ import argparse
 from typing import TYPE_CHECKING
 
 from crowdops.cli.common import add_actor, add_op, read_passphrase
-from crowdops.cli.message_output import message_json, print_message, print_message_list
 from crowdops.cli.output import emit_json
 from crowdops.domain.errors import ValidationError
-from crowdops.services.messages import DraftInput
+from crowdops.services.inputs import DraftInput
 
 if TYPE_CHECKING:
     from crowdops.app import App
@@ -168,6 +167,8 @@ def _withdraw(app: "App", args: argparse.Namespace) -> None:
 
 
 def _list(app: "App", args: argparse.Namespace) -> None:
+    from crowdops.cli.message_output import message_json, print_message_list
+
     op = app.operations.resolve(args.op)
     messages = app.messages.list(op.id, args.status)
     if args.json:
@@ -177,6 +178,8 @@ def _list(app: "App", args: argparse.Namespace) -> None:
 
 
 def _show(app: "App", args: argparse.Namespace) -> None:
+    from crowdops.cli.message_output import message_json, print_message
+
     record = app.messages.get(args.id)
     trail = app.audit.trail(f"message:{record.id.hex}")
     op = app.operations.get_by_id(record.operation_id)
@@ -189,6 +192,8 @@ def _show(app: "App", args: argparse.Namespace) -> None:
 
 
 def _done(record: "MessageRecord", args: argparse.Namespace, *, plain: str) -> None:
+    from crowdops.cli.message_output import message_json  # loaded with the services: the GUI start needs neither
+
     if args.json:
         emit_json(message_json(record))
     else:

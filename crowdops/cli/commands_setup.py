@@ -41,6 +41,7 @@ def _init(app: "App", args: argparse.Namespace) -> None:
 
 def _demo(app: "App", args: argparse.Namespace) -> None:
     result = app.demo.build()
+    extra = app.demo_messages.build(result.operations_created)
     if args.json:
         emit_json(
             {
@@ -48,6 +49,8 @@ def _demo(app: "App", args: argparse.Namespace) -> None:
                 "operations_created": result.operations_created,
                 "operations_skipped": result.operations_skipped,
                 "incidents_created": result.incidents_created,
+                "channels_created": extra.channels_created,
+                "messages_created": extra.messages_created,
             }
         )
         return
@@ -55,6 +58,11 @@ def _demo(app: "App", args: argparse.Namespace) -> None:
         print(f"Demo operations added: {', '.join(result.operations_created)} ({result.incidents_created} incidents).")
     if result.operations_skipped:
         print(f"Already present, left as they were: {', '.join(result.operations_skipped)}.")
+    if extra.channels_created or extra.messages_created:
+        print(
+            f"Demo channels: {', '.join(extra.channels_created) or 'already there'}; "
+            f"{extra.messages_created} demo messages (one waits for your review)."
+        )
     if result.users_created:
         print(f"Demo users: {', '.join(result.users_created)} — passphrase '{result.passphrase}'.")
 

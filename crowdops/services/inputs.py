@@ -2,6 +2,7 @@
 these without loading the store."""
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from crowdops.domain.enums import Source
@@ -35,3 +36,17 @@ class TimelineQuery:
     since: str | None = None
     until: str | None = None
     search: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftInput:
+    """A new message as asked for: a text, or a template and its values."""
+
+    text: str | None = None
+    language: str | None = None  # with a template and no language: every language the template has
+    purpose: str | None = None  # default: the template's, else guidance
+    priority: str | None = None
+    channels: Sequence[str] | None = None  # default: every channel the operation may use
+    template: str | None = None
+    values: Mapping[str, str] | None = None
+    links: Sequence[tuple[str, str]] = ()  # (kind, id) — kind: incident, rumour, decision

@@ -7,8 +7,7 @@ what it had queued: nothing reaches the public in wording a second person has no
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from sqlalchemy import delete, literal_column, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from crowdops.domain.messages import MessageStatus, Priority, Purpose, clean_tex
 from crowdops.domain.permissions import require_can_compose
 from crowdops.services.channels import SANDBOX, find_channel, require_allowed_in
 from crowdops.services.context import ServiceContext
+from crowdops.services.inputs import DraftInput
 from crowdops.services.message_records import LINK_KINDS, MessageRecord, announces_change, find_message, message_record
 from crowdops.services.templates import TemplateLibrary
 from crowdops.services.users import find_user
@@ -33,20 +33,6 @@ from crowdops.store.message_models import (
     OutboxItem,
 )
 from crowdops.store.models import Incident, Operation, User
-
-
-@dataclass(frozen=True, slots=True)
-class DraftInput:
-    """A new message as asked for: a text, or a template and its values."""
-
-    text: str | None = None
-    language: str | None = None  # with a template and no language: every language the template has
-    purpose: str | None = None  # default: the template's, else guidance
-    priority: str | None = None
-    channels: Sequence[str] | None = None  # default: every channel the operation may use
-    template: str | None = None
-    values: Mapping[str, str] | None = None
-    links: Sequence[tuple[str, str]] = ()  # (kind, id) — kind: incident, rumour, decision
 
 
 class MessageService:
