@@ -36,6 +36,20 @@ class Colours:
     ok: str
     severity: tuple[str, str, str, str, str]  # backgrounds for severity 1..5
     severity_text: tuple[str, str, str, str, str]
+    # Chips (message status, priority): a tinted background with its word in a darker shade of the same colour.
+    chip_neutral: str
+    chip_neutral_text: str
+    chip_waiting: str
+    chip_waiting_text: str
+    chip_ok: str
+    chip_ok_text: str
+    chip_danger: str
+    chip_danger_text: str
+    # Diffs: what was added and what was removed since the approved version (each also marked + or −).
+    diff_add: str
+    diff_add_text: str
+    diff_del: str
+    diff_del_text: str
 
 
 LIGHT = Colours(
@@ -53,6 +67,18 @@ LIGHT = Colours(
     ok="#1e7a3c",
     severity=("#e8f1ea", "#eef3d8", "#fbecc7", "#f8d2b4", "#f3b7b2"),
     severity_text=("#1d4d2b", "#3d4d12", "#5c4100", "#6b2d00", "#6e0f0a"),
+    chip_neutral="#e6e8ec",
+    chip_neutral_text="#3a404b",
+    chip_waiting="#fbe3b0",
+    chip_waiting_text="#5c3b00",
+    chip_ok="#d3eedb",
+    chip_ok_text="#15512a",
+    chip_danger="#b3261e",
+    chip_danger_text="#ffffff",
+    diff_add="#cdeed6",
+    diff_add_text="#0f4a22",
+    diff_del="#f8d0cc",
+    diff_del_text="#7a120b",
 )
 
 DARK = Colours(
@@ -70,15 +96,36 @@ DARK = Colours(
     ok="#4cc06e",
     severity=("#1f3326", "#2c3519", "#41361a", "#4d2c1a", "#5a1f1c"),
     severity_text=("#9fd9ae", "#c9dd8f", "#f2cf7a", "#f5ae7a", "#ffa59e"),
+    chip_neutral="#2c313b",
+    chip_neutral_text="#c5cbd6",
+    chip_waiting="#4a3a14",
+    chip_waiting_text="#f5cf78",
+    chip_ok="#1d3d28",
+    chip_ok_text="#9fe0b1",
+    chip_danger="#c8352d",
+    chip_danger_text="#ffffff",
+    diff_add="#1d4029",
+    diff_add_text="#a8ebbb",
+    diff_del="#52221f",
+    diff_del_text="#ffb4ad",
 )
+
+
+_current = LIGHT
 
 
 def colours(name: ThemeName) -> Colours:
     return DARK if name is ThemeName.DARK else LIGHT
 
 
+def current_colours() -> Colours:
+    """The palette applied last: for what is painted or rendered to HTML outside the stylesheet."""
+    return _current
+
+
 def apply_theme(app: QApplication, name: ThemeName, larger_text: bool, base_font: QFont) -> Colours:
-    c = colours(name)
+    global _current
+    c = _current = colours(name)
     app.setStyle("Fusion")  # the same look on every platform, and palettes that are honoured everywhere
     app.setPalette(_palette(c))
     font = QFont(base_font)

@@ -71,10 +71,10 @@ class MessageService:
                 session.add(MessageVariant(message_id=message.id, language=lang, channel_id=None, text=text))
             for channel in self._channels(session, op, entry.channels):
                 session.add(MessageChannel(message_id=message.id, channel_id=channel.id))
-            for kind, ref in entry.links:
-                session.add(
-                    MessageLink(message_id=message.id, kind=kind, ref_id=self._link_target(session, op, kind, ref))
-                )
+            # One link per record: an incident named twice, or by two of its versions, is linked once.
+            targets = dict.fromkeys((kind, self._link_target(session, op, kind, ref)) for kind, ref in entry.links)
+            for kind, target in targets:
+                session.add(MessageLink(message_id=message.id, kind=kind, ref_id=target))
             session.add(MessageContributor(message_id=message.id, user_id=user.id))
             session.flush()
             record = message_record(session, message)
