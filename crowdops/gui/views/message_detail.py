@@ -1,0 +1,169 @@
+"""The detail pane of the Messages view: every language's text, channels, privacy flags, approvals, outbox rows
+and the message's whole audit trail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from crowdops.domain.audit import AuditEntry
+from crowdops.domain.messages import MessageStatus
+from crowdops.domain.times import format_local
+from crowdops.gui.views.widgets import chip, clear_layout, set_direction, text_label
+from crowdops.gui.wording import (
+    OUTBOX_WORDS,
+    PRIORITY_CHIP,
+    STATUS_CHIP,
+    audit_line,
+    language_title,
+    priority_label,
+    purpose_label,
+)
+
+if TYPE_CHECKING:
+    from crowdops.services.message_records import MessageRecord
+
+EDITABLE = (MessageStatus.DRAFT, MessageStatus.REJECTED)
+
+
+class MessageDetail(QWidget):
+    edit_requested = Signal(object)  # MessageRecord
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DetailPane")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setMinimumWidth(340)
+        self._record: MessageRecord | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(14, 12, 14, 12)
+        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.edit_button.setToolTip(self.tr("Change the text or the channels of this message (Alt+E)"))
+        self.edit_button.clicked.connect(lambda: self._record and self.edit_requested.emit(self._record))
+        self.text_labels: dict[str, QWidget] = {}
+        self.show_nothing()
+
+    @property
+    def record(self) -> MessageRecord | None:
+        return self._record
+
+    def show_nothing(self) -> None:
+        self._record = None
+        self._clear()
+        self._layout.addWidget(
+            text_label(self.tr("Select a message to see its texts, approvals and history."), "Muted")
+        )
+
+    def show_message(self, record: MessageRecord, trail: list[AuditEntry], tz: ZoneInfo) -> None:
+        self._record = record
+        self._clear()
+        add = self._layout.addWidget
+        chips = QHBoxLayout()
+        chips.setSpacing(6)
+        chips.addWidget(chip(self.tr(record.status.label), STATUS_CHIP[record.status]))
+        chips.addWidget(chip(priority_label(record.priority), PRIORITY_CHIP[record.priority]))
+        chips.addStretch(1)
+        self._layout.addLayout(chips)
+        add(text_label(purpose_label(record.purpose), "DetailTitle"))
+        add(
+            text_label(
+                self.tr("Written by {who} · {when} · version {version} · ID {id}").format(
+                    who=record.created_by,
+                    when=format_local(record.created_at, tz),
+                    version=record.version,
+                    id=record.short_id,
+                ),
+                "Muted",
+            )
+        )
+        if record.status_reason:
+            name = "Danger" if record.status is MessageStatus.REJECTED else "Muted"
+            add(text_label(f"{self.tr(record.status.label)}: {record.status_reason}", name))
+        if record.status in EDITABLE:
+            add(self.edit_button)
+            self.edit_button.show()
+        self._texts(record)
+        self._section(self.tr("Channels"))
+        if record.channels:
+            for channel in record.channels:
+                add(text_label(f"{channel.name} ({channel.platform})"))
+        else:
+            add(text_label(self.tr("No channel chosen yet — press Edit to choose where it goes."), "Warning"))
+        if record.flags:
+            self._section(self.tr("Privacy flags"))
+            for flag in record.flags:
+                if flag.acknowledged_by:
+                    state, name = self.tr("checked by {who}").format(who=flag.acknowledged_by), "Muted"
+                else:
+                    state, name = self.tr("not checked yet"), "FlagLine"
+                add(text_label(f"⚠ {flag.flag.message} ({flag.language}) — {state}", name))
+        self._approvals(record, tz)
+        self._outbox(record)
+        self._section(self.tr("History"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        for row, entry in enumerate(reversed(trail)):
+            for column, value in enumerate(audit_line(entry, tz)):
+                label = text_label(value, "Muted" if column < 2 else None)
+                grid.addWidget(label, row, column, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(2, 1)
+        self._layout.addLayout(grid)
+
+    def _texts(self, record: MessageRecord) -> None:
+        self.text_labels = {}
+        self._section(self.tr("Texts"))
+        for code in record.languages:
+            self._layout.addWidget(text_label(language_title(code), "LanguageTitle"))
+            label = text_label(record.text(code) or "")
+            set_direction(label, code)
+            self.text_labels[code] = label
+            self._layout.addWidget(label)
+            for variant in record.variants:
+                if variant.language == code and variant.channel:
+                    own = text_label(self.tr("Own text for {channel}:").format(channel=variant.channel), "Muted")
+                    self._layout.addWidget(own)
+                    text = text_label(variant.text)
+                    set_direction(text, code)
+                    self._layout.addWidget(text)
+
+    def _approvals(self, record: MessageRecord, tz: ZoneInfo) -> None:
+        if not record.approvals:
+            return
+        self._section(self.tr("Approvals"))
+        for approval in reversed(record.approvals):
+            when = format_local(approval.approved_at, tz)
+            if approval.unreviewed:
+                text = self.tr("UNREVIEWED — published by {who} {when} without a second approver: {reason}").format(
+                    who=approval.approved_by, when=when, reason=approval.break_glass_reason
+                )
+                self._layout.addWidget(text_label(text, "Danger"))
+            else:
+                text = self.tr("Approved by {who} {when}").format(who=approval.approved_by, when=when)
+                self._layout.addWidget(text_label(text, "Ok"))
+
+    def _outbox(self, record: MessageRecord) -> None:
+        if not record.outbox:
+            return
+        self._section(self.tr("Outbox"))
+        for row in record.outbox:
+            status = self.tr(OUTBOX_WORDS.get(row.status, row.status))
+            name = {"sent": "Ok", "failed": "Danger", "unknown": "Warning", "held": "Warning"}.get(row.status)
+            self._layout.addWidget(text_label(f"{row.channel} · {row.language} · {status}", name))
+
+    def _section(self, title: str) -> None:
+        self._layout.addWidget(text_label(title, "SectionTitle"))
+
+    def _clear(self) -> None:
+        clear_layout(self._layout, keep=[self.edit_button])

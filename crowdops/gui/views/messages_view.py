@@ -1,0 +1,238 @@
+"""The Messages view: a status filter and a word search above the operation's messages, an empty state that says
+what to do next, and the detail pane of the selected message."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crowdops.domain.audit import AuditEntry
+from crowdops.domain.messages import MessageStatus
+from crowdops.gui.models.message_model import Column, MessageFilter, MessageModel
+from crowdops.gui.state import GuiState
+from crowdops.gui.views.message_detail import MessageDetail
+from crowdops.gui.views.widgets import ChipDelegate
+from crowdops.services.records import OperationRecord
+
+if TYPE_CHECKING:
+    from crowdops.services.message_records import MessageRecord
+
+COLUMNS = (Column.STATUS, Column.PRIORITY, Column.PURPOSE, Column.TEXT, Column.LANGUAGES, Column.UPDATED)
+
+
+class MessagesView(QWidget):
+    edit_requested = Signal(object)  # MessageRecord
+    loaded = Signal()
+
+    def __init__(self, state: GuiState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._keep: uuid.UUID | None = None  # the message to keep selected across reloads
+        self._generation = 0
+        self.model = MessageModel(COLUMNS, state.clock, self)
+        self.proxy = MessageFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.status_filter = QComboBox()
+        self.status_filter.setToolTip(self.tr("Show messages in one state only"))
+        self.status_filter.addItem(self.tr("All messages"), None)
+        for status in MessageStatus:
+            self.status_filter.addItem(self.tr(status.label), status.value)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search message texts (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(self.tr("Shows messages whose texts hold every word typed (Ctrl+F; Esc clears)"))
+        bar = QWidget()
+        bar.setObjectName("FilterBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(8, 8, 8, 4)
+        row.addWidget(self.search, 3)
+        row.addWidget(self.status_filter, 1)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setItemDelegate(ChipDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COLUMNS.index(Column.UPDATED), Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index(Column.TEXT), QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
+        self.empty = QLabel()
+        self.empty.setObjectName("EmptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        self.detail = MessageDetail()
+        self.detail.edit_requested.connect(self.edit_requested)
+
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(bar)
+        column.addWidget(self.stack, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([820, 420])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(200)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        self.status_filter.currentIndexChanged.connect(self._apply_filter)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        state.operation_changed.connect(self._operation_changed)
+        state.bridge.message_changed.connect(self._message_changed)
+        self._update_empty_state()
+
+    # -- loading ----------------------------------------------------------------------------------------
+
+    def _operation_changed(self, op: OperationRecord | None) -> None:
+        self._keep = None
+        self.detail.show_nothing()
+        self.model.set_rows([], op.tz if op else ZoneInfo("UTC"))
+        self.reload()
+
+    def _message_changed(self, operation_id: uuid.UUID, _message_id: uuid.UUID) -> None:
+        if self._state.operation is not None and operation_id == self._state.operation.id:
+            self.reload()
+
+    def reload(self) -> None:
+        op = self._state.operation
+        self._generation += 1
+        if op is None or not self._state.ready:
+            self._update_empty_state()
+            return
+        generation, messages = self._generation, self._state.app.messages
+        self._state.tasks.read(lambda: messages.list(op.id), lambda rows: self._show(generation, op, rows))
+
+    def _show(self, generation: int, op: OperationRecord, rows: list[MessageRecord]) -> None:
+        if generation != self._generation:
+            return  # a newer reload, or another operation, is on its way
+        self.model.set_rows(rows, op.tz)
+        self._restore_selection()
+        self._update_empty_state()
+        self.loaded.emit()
+
+    def _apply_filter(self) -> None:
+        self._debounce.stop()
+        status = self.status_filter.currentData()  # Qt hands the enum back as its string value
+        self.proxy.set_status(MessageStatus(status) if status else None)
+        self.proxy.set_words(self.search.text())
+        self._restore_selection()
+        self._update_empty_state()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.proxy.filtered:
+            self.search.clear()
+            self.status_filter.setCurrentIndex(0)
+            self._apply_filter()
+            return
+        super().keyPressEvent(event)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _update_empty_state(self) -> None:
+        if self.proxy.rowCount():
+            self.stack.setCurrentWidget(self.table)
+            return
+        if self._state.operation is None:
+            text = self.tr("No operation is open. Choose one above.")
+        elif self.model.rowCount():
+            text = self.tr("No messages match this filter.\nPress Esc to show every message.")
+        else:
+            text = self.tr("No messages yet — press Ctrl+N to write one.")
+        self.empty.setText(text)
+        self.stack.setCurrentWidget(self.empty)
+
+    # -- selection and detail -----------------------------------------------------------------------------
+
+    def select_when_shown(self, message_id: uuid.UUID) -> None:
+        """Select this message now if it is listed, else when the next reload lists it (after compose)."""
+        self._keep = message_id
+        self._restore_selection()
+
+    def _restore_selection(self) -> None:
+        row = self.model.row_of(self._keep)
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
+        if row is not None and index is not None and index.isValid():
+            selection = self.table.selectionModel()
+            selection.blockSignals(True)  # the detail is loaded once, below
+            self.table.selectRow(index.row())
+            selection.blockSignals(False)
+            self.table.viewport().update()
+            self.table.scrollTo(index)
+            self._load_detail(self.model.record(row))
+        else:
+            self.table.clearSelection()
+            self.detail.show_nothing()
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            record = self.model.record(self.proxy.mapToSource(indexes[0]).row())
+            if record.id != self._keep or self.detail.record is None:
+                self._keep = record.id
+                self._load_detail(record)
+
+    def _load_detail(self, record: MessageRecord) -> None:
+        op, audit = self._state.operation, self._state.app.audit
+        if op is None:
+            return
+        self._state.tasks.read(
+            lambda: audit.trail(f"message:{record.id.hex}"), lambda trail: self._show_detail(record, trail, op)
+        )
+
+    def _show_detail(self, record: MessageRecord, trail: list[AuditEntry], op: OperationRecord) -> None:
+        if self._keep == record.id:  # still the selected message when its trail arrived
+            self.detail.show_message(record, trail, op.tz)
+
+    def selected_record(self) -> MessageRecord | None:
+        return self.detail.record
+
+    def restyle(self) -> None:
+        self.model.repaint()
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        metrics = self.table.fontMetrics()
+        char = metrics.horizontalAdvance("0")
+        self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.9))
+        widths = {Column.STATUS: 22, Column.PRIORITY: 13, Column.PURPOSE: 20, Column.LANGUAGES: 16, Column.UPDATED: 14}
+        for column, chars in widths.items():
+            self.table.horizontalHeader().resizeSection(COLUMNS.index(column), chars * char)
