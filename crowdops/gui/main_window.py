@@ -27,12 +27,18 @@ from crowdops.gui.dialogs.sign_in import SignInDialog
 from crowdops.gui.preferences import Preferences
 from crowdops.gui.state import GuiState
 from crowdops.gui.theme import ThemeName, apply_theme
+from crowdops.gui.views.messages_view import MessagesView
+from crowdops.gui.views.review_view import ReviewView
 from crowdops.gui.views.status_bar import StatusBar
 from crowdops.gui.views.timeline_view import TimelineView
 from crowdops.services.records import IncidentRecord, OperationRecord, UserRecord
 
 if TYPE_CHECKING:
     from crowdops.app import App
+    from crowdops.gui.dialogs.compose import ComposeWindow
+    from crowdops.services.message_records import MessageRecord
+
+TIMELINE, MESSAGES, REVIEW = 0, 1, 2  # rows of the navigation list and pages of the view stack
 
 
 class MainWindow(QMainWindow):
@@ -56,12 +62,16 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.nav = QListWidget()
         self.nav.setObjectName("NavList")
-        self.nav.addItem(self.tr("Timeline"))
-        self.nav.setFixedWidth(120)
-        self.nav.setCurrentRow(0)
+        for title in (self.tr("Timeline"), self.tr("Messages"), self.tr("Review")):
+            self.nav.addItem(title)
+        self.nav.setFixedWidth(132)
+        self.nav.setCurrentRow(TIMELINE)
         self.timeline = TimelineView(state)
+        self.messages = MessagesView(state)
+        self.review = ReviewView(state)
         self.views = QStackedWidget()
-        self.views.addWidget(self.timeline)
+        for view in (self.timeline, self.messages, self.review):
+            self.views.addWidget(view)
         self.nav.currentRowChanged.connect(self.views.setCurrentIndex)
 
         body = QHBoxLayout()
@@ -88,6 +98,10 @@ class MainWindow(QMainWindow):
         state.bridge.operations_changed.connect(self.load_operations)
         state.bridge.current_operation_changed.connect(self._current_operation_changed)
         self.timeline.correct_requested.connect(self.correct_incident)
+        self.messages.edit_requested.connect(self.edit_message)
+        self.review.waiting_changed.connect(self._show_waiting)
+        self.review.approved.connect(lambda r: self._message_saved(r, self.tr("Approved and queued: {what}")))
+        self.review.rejected.connect(lambda r: self._message_saved(r, self.tr("Rejected and sent back: {what}")))
         self.apply_preferences()
         self._operation_changed(None)
         self.act_sign_in.setEnabled(False)  # until the users are loaded with the operations
@@ -115,18 +129,19 @@ class MainWindow(QMainWindow):
             self.correct_selected,
         )
         self.act_find = a(
-            self, self.tr("&Find"), "Ctrl+F", self.tr("Search and filter the timeline"), self.timeline.focus_search
+            self, self.tr("&Find"), "Ctrl+F", self.tr("Search and filter the current view"), self._focus_search
         )
-        self.act_refresh = a(
-            self, self.tr("&Refresh"), "F5", self.tr("Reload the timeline"), self.timeline.model.refresh
+        self.act_refresh = a(self, self.tr("&Refresh"), "F5", self.tr("Reload the current view"), self._refresh)
+        self.act_new_message = a(
+            self, self.tr("&New message…"), "Ctrl+N", self.tr("Write a public message"), self.new_message
         )
-        self.act_timeline = a(
-            self,
-            self.tr("&Timeline"),
-            "Ctrl+1",
-            self.tr("Show the incident timeline"),
-            lambda: self.nav.setCurrentRow(0),
-        )
+        for row, title, key, tip in (
+            (TIMELINE, self.tr("&Timeline"), "Ctrl+1", self.tr("Show the incident timeline")),
+            (MESSAGES, self.tr("&Messages"), "Ctrl+2", self.tr("Show the operation's public messages")),
+            (REVIEW, self.tr("&Review"), "Ctrl+3", self.tr("Show the messages waiting for approval")),
+        ):
+            action = a(self, title, key, tip, lambda row=row: self.nav.setCurrentRow(row))
+            setattr(self, ("act_timeline", "act_messages", "act_review")[row], action)
         self.act_operation = a(
             self,
             self.tr("Switch &operation"),
@@ -181,8 +196,8 @@ class MainWindow(QMainWindow):
         self.op_switcher.activated.connect(self._switch_operation)
         bar.addWidget(self.op_switcher)
         bar.addSeparator()
-        for action in (self.act_quick_log, self.act_methane, self.act_correct):
-            bar.addAction(action)
+        for action in (self.act_quick_log, self.act_methane, self.act_correct, None, self.act_new_message):
+            bar.addAction(action) if action else bar.addSeparator()
         self.addToolBar(bar)
 
     def _build_menus(self) -> None:
@@ -193,9 +208,13 @@ class MainWindow(QMainWindow):
         incident = menus.addMenu(self.tr("&Incident"))
         for action in (self.act_quick_log, self.act_methane, self.act_correct):
             incident.addAction(action)
+        message = menus.addMenu(self.tr("&Message"))
+        message.addAction(self.act_new_message)
         view = menus.addMenu(self.tr("&View"))
         for action in (
             self.act_timeline,
+            self.act_messages,
+            self.act_review,
             self.act_operation,
             self.act_find,
             self.act_refresh,
@@ -254,7 +273,7 @@ class MainWindow(QMainWindow):
             item = self.op_switcher.itemData(index)
             if op is not None and item is not None and item.id == op.id:
                 self.op_switcher.setCurrentIndex(index)
-        for action in (self.act_quick_log, self.act_methane, self.act_correct):
+        for action in (self.act_quick_log, self.act_methane, self.act_correct, self.act_new_message):
             action.setEnabled(op is not None)
 
     # -- users --------------------------------------------------------------------------------------------
@@ -316,6 +335,57 @@ class MainWindow(QMainWindow):
         self.timeline.select_when_shown(record.root_id)
         self.statusBar().showMessage(self.tr("Logged: {what}").format(what=record.description[:80]), 5000)
 
+    # -- messages -----------------------------------------------------------------------------------------
+
+    def new_message(self) -> "ComposeWindow | None":
+        return self._compose(None)
+
+    def edit_message(self, record: "MessageRecord") -> "ComposeWindow | None":
+        return self._compose(record)
+
+    def _compose(self, record: "MessageRecord | None") -> "ComposeWindow | None":
+        from crowdops.gui.dialogs.compose import ComposeWindow  # the privacy checker loads when first needed
+
+        op = self.state.operation
+        if op is None or not self._require_user():
+            return None
+        assert self.state.user is not None
+        window = ComposeWindow(self.state, op, self.state.user, record, self)
+        window.saved.connect(
+            lambda saved, submitted: self._message_saved(
+                saved, self.tr("Submitted for approval: {what}") if submitted else self.tr("Draft saved: {what}")
+            )
+        )
+        window.show()
+        return window
+
+    def _message_saved(self, record: "MessageRecord", template: str) -> None:
+        self.messages.select_when_shown(record.id)
+        first = (record.text("en") or record.text(record.languages[0]) or "") if record.languages else ""
+        self.statusBar().showMessage(template.format(what=first[:80]), 6000)
+
+    def _show_waiting(self, count: int) -> None:
+        item = self.nav.item(REVIEW)
+        item.setText(self.tr("Review ({n})").format(n=count) if count else self.tr("Review"))
+        item.setToolTip(self.tr("{n} messages wait for approval (Ctrl+3)").format(n=count))
+
+    def _current_view(self) -> QWidget:
+        return self.views.currentWidget()
+
+    def _focus_search(self) -> None:
+        view = self._current_view()
+        if view is self.review:
+            self.review.table.setFocus()
+        else:
+            view.focus_search()  # type: ignore[attr-defined]
+
+    def _refresh(self) -> None:
+        view = self._current_view()
+        if view is self.timeline:
+            self.timeline.model.refresh()
+        else:
+            view.reload()  # type: ignore[attr-defined]
+
     # -- preferences and help -----------------------------------------------------------------------------
 
     def apply_preferences(self) -> None:
@@ -323,6 +393,8 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         colours = apply_theme(app, self.prefs.theme, self.prefs.larger_text, self._base_font)
         self.timeline.restyle(colours)
+        self.messages.restyle()
+        self.review.restyle()
         self.act_dark.setChecked(self.prefs.theme is ThemeName.DARK)
         self.act_larger.setChecked(self.prefs.larger_text)
 

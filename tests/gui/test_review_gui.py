@@ -1,0 +1,160 @@
+"""The Review queue: the badge, four eyes with a passphrase, refusals shown inline, rejection reasons, the diff."""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from crowdops.app import App
+from crowdops.domain.messages import MessageStatus
+from crowdops.gui.main_window import REVIEW, MainWindow
+from crowdops.gui.theme import LIGHT
+from crowdops.services.message_records import MessageRecord
+from tests.gui.messages_helpers import add_channels, add_second_commander, sign_in, submitted
+
+OK = QDialogButtonBox.StandardButton.Ok
+
+
+@pytest.fixture
+def review_window(window: MainWindow, staffed: App) -> MainWindow:
+    add_channels(staffed)
+    add_second_commander(staffed)
+    return window
+
+
+def _open_review(window: MainWindow, qtbot: QtBot, count: int = 1):  # type: ignore[no-untyped-def]
+    window.act_review.trigger()
+    view = window.review
+    assert window.views.currentWidget() is view
+    qtbot.waitUntil(lambda: view.model.rowCount() == count and view.pane.record is not None, timeout=5000)
+    return view
+
+
+def _status(app: App, record: MessageRecord) -> MessageStatus:
+    return app.messages.get(record.id.hex).status
+
+
+def test_approving_as_a_second_commander_empties_the_queue_and_queues_the_posts(
+    review_window: MainWindow, staffed: App, qtbot: QtBot
+):
+    assert review_window.nav.item(REVIEW).text() == "Review"
+    record = submitted(staffed, "Syntagma metro station is closed until 18:00.")
+    qtbot.waitUntil(lambda: review_window.nav.item(REVIEW).text() == "Review (1)", timeout=5000)
+    sign_in(review_window, staffed, "cmdr2")
+    view = _open_review(review_window, qtbot)
+    pane = view.pane
+    assert pane.record.id == record.id
+    assert pane.languages.texts["en"].text() == "Syntagma metro station is closed until 18:00."
+    assert pane.approve_button.isVisible() and not pane.read_only.isVisible()
+
+    qtbot.mouseClick(pane.approve_button, Qt.MouseButton.LeftButton)
+    dialog = view.passphrase_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.passphrase.setText("secret-5")
+    qtbot.mouseClick(dialog.buttons.button(OK), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=5000)
+    assert review_window.nav.item(REVIEW).text() == "Review"
+    assert view.stack.currentWidget() is view.empty and view.empty.text() == "Nothing waits for approval."
+    approved = staffed.messages.get(record.id.hex)
+    assert approved.status is MessageStatus.APPROVED
+    assert approved.last_approval.approved_by == "cmdr2"
+    assert sorted((o.channel, o.language, o.status) for o in approved.outbox) == [
+        ("Police Mastodon", "en", "queued"),
+        ("Training feed", "en", "queued"),
+    ]
+
+
+def test_the_author_cannot_approve_their_own_message(review_window: MainWindow, staffed: App, qtbot: QtBot):
+    record = submitted(staffed, "Gate B is open again.", author="cmdr")  # the window is signed in as cmdr
+    view = _open_review(review_window, qtbot)
+    qtbot.mouseClick(view.pane.approve_button, Qt.MouseButton.LeftButton)
+    assert view.passphrase_dialog is None  # not even asked
+    assert view.pane.error.isVisible()
+    assert "you may not approve it: a second commander must" in view.pane.error.text()
+    assert _status(staffed, record) is MessageStatus.SUBMITTED
+    assert staffed.messages.get(record.id.hex).outbox == []
+
+
+def test_a_wrong_passphrase_is_shown_and_changes_nothing(review_window: MainWindow, staffed: App, qtbot: QtBot):
+    record = submitted(staffed, "Gate B is open again.")
+    sign_in(review_window, staffed, "cmdr2")
+    view = _open_review(review_window, qtbot)
+    qtbot.mouseClick(view.pane.approve_button, Qt.MouseButton.LeftButton)
+    view.passphrase_dialog.passphrase.setText("not-my-passphrase")
+    qtbot.mouseClick(view.passphrase_dialog.buttons.button(OK), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.pane.error.isVisible(), timeout=5000)
+    assert view.pane.error.text() == "Wrong passphrase for cmdr2."
+    assert _status(staffed, record) is MessageStatus.SUBMITTED
+    assert view.model.rowCount() == 1 and view.pane.approve_button.isEnabled()
+
+
+def test_approving_what_changed_since_it_was_shown_is_refused(review_window: MainWindow, staffed: App, qtbot: QtBot):
+    record = submitted(staffed, "Gate B is open again.")
+    sign_in(review_window, staffed, "cmdr2")
+    view = _open_review(review_window, qtbot)
+    shown = view.pane.record
+    changed = staffed.messages.translate(record.id.hex, "en", "Gate C is open again.", actor="comms")
+    staffed.approvals.submit(changed.id.hex, actor="comms")
+    view._approve(shown, staffed.users.get("cmdr2"), "secret-5")  # what the pane showed before the change
+    qtbot.waitUntil(lambda: "changed after you reviewed it" in view.pane.error.text(), timeout=5000)
+    assert _status(staffed, record) is MessageStatus.SUBMITTED
+    qtbot.waitUntil(lambda: view.pane.notice.isVisible(), timeout=5000)  # and the pane says to read it again
+    assert view.pane.languages.texts["en"].text() == "Gate C is open again."
+
+
+def test_rejecting_needs_a_reason(review_window: MainWindow, staffed: App, qtbot: QtBot):
+    record = submitted(staffed, "Gate B is open again.")
+    view = _open_review(review_window, qtbot)
+    qtbot.mouseClick(view.pane.reject_button, Qt.MouseButton.LeftButton)
+    dialog = view.reject_dialog
+    qtbot.mouseClick(dialog.buttons.button(OK), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.error.isVisible()
+    assert "Say why the message is rejected" in dialog.error.text()
+    assert _status(staffed, record) is MessageStatus.SUBMITTED
+    qtbot.keyClicks(dialog.reason, "Gate B is still closed: check with the gate team")
+    qtbot.mouseClick(dialog.buttons.button(OK), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=5000)
+    rejected = staffed.messages.get(record.id.hex)
+    assert rejected.status is MessageStatus.REJECTED
+    assert rejected.status_reason == "Gate B is still closed: check with the gate team"
+
+
+def test_the_diff_marks_a_changed_word_against_the_approved_version(
+    review_window: MainWindow, staffed: App, qtbot: QtBot
+):
+    record = submitted(staffed, "Road closed at Omonia until 18:00.")
+    staffed.approvals.approve(record.id.hex, actor="cmdr", passphrase="secret-1")
+    staffed.messages.translate(record.id.hex, "en", "Road closed at Syntagma until 18:00.", actor="comms")
+    staffed.approvals.submit(record.id.hex, actor="comms")
+    sign_in(review_window, staffed, "cmdr2")
+    view = _open_review(review_window, qtbot)
+    label = view.pane.diff_labels["en"]
+    document = QTextDocument()
+    document.setHtml(label.text())
+    assert document.toPlainText() == "Road closed at −Omonia+Syntagma until 18:00."
+    assert LIGHT.diff_add in label.text() and LIGHT.diff_del in label.text()  # colour as well as the sign
+    assert "line-through" in label.text()
+
+
+def test_others_read_the_queue_and_are_told_who_approves(review_window: MainWindow, staffed: App, qtbot: QtBot):
+    submitted(staffed, "Gate B is open again.")
+    sign_in(review_window, staffed, "watcher")
+    view = _open_review(review_window, qtbot)
+    assert not view.pane.approve_button.isVisible() and not view.pane.reject_button.isVisible()
+    assert view.pane.read_only.isVisible()
+    assert view.pane.read_only.text() == "Only a commander approves public messages. You can read what waits here."
+
+
+def test_languages_are_side_by_side_and_arabic_reads_right_to_left(
+    review_window: MainWindow, staffed: App, qtbot: QtBot
+):
+    record = submitted(staffed, "Gate B is open again.")
+    staffed.messages.translate(record.id.hex, "ar", "البوابة ب مفتوحة مرة أخرى.", actor="comms")
+    staffed.approvals.submit(record.id.hex, actor="comms")
+    sign_in(review_window, staffed, "cmdr2")
+    view = _open_review(review_window, qtbot)
+    grid = view.pane.languages
+    assert grid.columns() >= 2
+    assert grid.cards["ar"].y() == grid.cards["en"].y()  # one row, two columns
+    assert grid.texts["ar"].layoutDirection() == Qt.LayoutDirection.RightToLeft
