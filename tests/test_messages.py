@@ -256,6 +256,15 @@ def test_a_draft_links_an_incident_by_its_short_id(desk: Desk) -> None:
     assert record.links == [("incident", incident.id)]
 
 
+def test_an_incident_named_twice_is_linked_once(desk: Desk) -> None:
+    """By its id and its short id, or by two of its versions: one incident, one link (it was a raw database
+    error)."""
+    incident = desk.app.incidents.log(desk.op.id, IncidentInput("crowd-density", 3, "Gate 3 crowded"), actor="comms")
+    corrected = desk.app.incidents.correct(incident.short_id, actor="comms", severity=4, reason="Worse")
+    links = [("incident", incident.short_id), ("incident", str(incident.id)), ("incident", corrected.short_id)]
+    assert desk.draft("Avoid gate 3.", links=links).links == [("incident", incident.id)]
+
+
 def test_an_incident_of_another_operation_cannot_be_linked(desk: Desk) -> None:
     other = exercise_op(desk)
     incident = desk.app.incidents.log(other.id, IncidentInput("entry-gate", 2, "Gate 4 jammed"), actor="trainer")
