@@ -265,6 +265,14 @@ def test_an_incident_named_twice_is_linked_once(desk: Desk) -> None:
     assert desk.draft("Avoid gate 3.", links=links).links == [("incident", incident.id)]
 
 
+@pytest.mark.parametrize("ref", ["%%%%", "____", "%", "a%"])
+def test_a_link_is_to_an_incident_id_not_a_pattern(desk: Desk, ref: str) -> None:
+    """With one incident in the operation, a LIKE wildcard used to link it."""
+    desk.app.incidents.log(desk.op.id, IncidentInput("crowd-density", 3, "Gate 3 crowded"), actor="comms")
+    entry = DraftInput("Avoid gate 3.", links=[("incident", ref)])
+    desk.refused(NotFoundError, "No incident", desk.app.messages.draft, desk.op.id, entry, actor="comms")
+
+
 def test_an_incident_of_another_operation_cannot_be_linked(desk: Desk) -> None:
     other = exercise_op(desk)
     incident = desk.app.incidents.log(other.id, IncidentInput("entry-gate", 2, "Gate 4 jammed"), actor="trainer")

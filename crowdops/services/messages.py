@@ -217,7 +217,8 @@ class MessageService:
             query = select(Incident).where(
                 Incident.operation_id == op.id, literal_column("incidents.id").like(prefix + "%")
             )
-            found = list(session.scalars(query.limit(2))) if len(prefix) >= 4 else []
+            is_id = len(prefix) >= 4 and all(c in "0123456789abcdef" for c in prefix)  # no LIKE wildcards
+            found = list(session.scalars(query.limit(2))) if is_id else []
             if len(found) != 1:
                 raise NotFoundError(f"No incident {ref} in this operation to link to.")
             return found[0].root_id
