@@ -249,6 +249,17 @@ def test_editing_an_approved_message_voids_the_approval_and_cancels_its_posts(de
     assert statuses == ["cancelled", "cancelled"] + ["queued"] * len(again.channels) * len(again.languages)
 
 
+@pytest.mark.parametrize("names", [[MASTODON, SANDBOX], [SANDBOX, "police mastodon", MASTODON]])
+def test_setting_the_same_channels_again_is_no_edit(desk: Desk, names: list[str]) -> None:
+    """It used to count as an edit: the approval voided and the queued posts cancelled, for no change at all."""
+    done = approve(desk, ready(desk))
+    setting = desk.app.messages.set_channels
+    desk.refused(
+        ValidationError, "already goes to exactly those channels", setting, done.short_id, names, actor="comms"
+    )
+    assert desk.app.messages.get(done.short_id) == done
+
+
 # -- withdrawing -----------------------------------------------------------------------------------------------
 
 

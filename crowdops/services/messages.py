@@ -134,6 +134,9 @@ class MessageService:
             op = session.get(Operation, message.operation_id)
             assert op is not None
             chosen = self._channels(session, op, channels)
+            current = session.scalars(select(MessageChannel.channel_id).where(MessageChannel.message_id == message.id))
+            if {c.id for c in chosen} == set(current):  # no change: an approval must not be voided for nothing
+                raise ValidationError("The message already goes to exactly those channels; nothing changed.")
             session.execute(delete(MessageChannel).where(MessageChannel.message_id == message.id))
             for channel in chosen:
                 session.add(MessageChannel(message_id=message.id, channel_id=channel.id))
