@@ -153,6 +153,9 @@ class ApprovalService:
     @announces_change
     def withdraw(self, message_ref: str, *, actor: str, reason: str = "") -> MessageRecord:
         """Stop a message at any point before publication; what it had queued is cancelled."""
+        cleaned = reason.strip()
+        if len(cleaned) > MAX_REASON:
+            raise ValidationError(f"The reason is {len(cleaned)} characters long; the limit is {MAX_REASON}.")
         with self._ctx.db.write() as session:
             message, op, user = self._message_op_user(session, message_ref, actor)
             is_contributor = session.get(MessageContributor, (message.id, user.id)) is not None
@@ -160,7 +163,7 @@ class ApprovalService:
                 require_can_approve(Role(user.role), op.exercise, user.name)
             require_transition(MessageStatus(message.status), MessageStatus.WITHDRAWN)
             message.status = MessageStatus.WITHDRAWN.value
-            message.status_reason = reason.strip()[:MAX_REASON]
+            message.status_reason = cleaned
             message.updated_at = self._ctx.clock()
             cancelled = session.execute(
                 update(OutboxItem)
