@@ -290,6 +290,22 @@ def test_a_message_may_be_withdrawn_at_any_point_before_publication(desk: Desk, 
     assert json.loads(data) == {"reason": "Event cancelled.", "cancelled_posts": queued}
 
 
+def test_a_withdrawal_reason_over_the_limit_is_refused_not_cut(desk: Desk) -> None:
+    """Like a rejection's reason; it used to be cut to 500 characters without a word."""
+    record = ready(desk)
+    withdrawing = desk.app.approvals.withdraw
+    desk.refused(
+        ValidationError,
+        "501 characters long; the limit is 500",
+        withdrawing,
+        record.short_id,
+        actor="comms",
+        reason="x" * 501,
+    )
+    done = desk.changed("message.withdraw", withdrawing, record.short_id, actor="comms", reason="x" * 500)
+    assert done.status_reason == "x" * 500
+
+
 @pytest.mark.parametrize(("actor", "match"), [("watcher", "observer"), ("trainer", "trainer"), ("nobody", "No user")])
 def test_only_its_contributors_and_approvers_withdraw_a_message(desk: Desk, actor: str, match: str) -> None:
     record = ready(desk)
