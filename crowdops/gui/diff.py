@@ -42,7 +42,11 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 def diff_html(runs: list[tuple[str, str]], colours: Colours, rtl: bool = False) -> str:
     """One paragraph of rich text; removed words struck through after a −, added words after a +."""
     parts = []
+    previous = EQUAL
     for kind, text in runs:
+        if kind == INSERT and previous == DELETE:
+            parts.append("\u2009")  # a thin space: "−Omonia +Syntagma", not one word
+        previous = kind
         escaped = html.escape(text)
         if kind == INSERT:
             parts.append(

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -28,9 +27,11 @@ from crowdops.gui.preferences import Preferences
 from crowdops.gui.state import GuiState
 from crowdops.gui.theme import ThemeName, apply_theme
 from crowdops.gui.views.messages_view import MessagesView
+from crowdops.gui.views.navigation import NavList
 from crowdops.gui.views.review_view import ReviewView
 from crowdops.gui.views.status_bar import StatusBar
 from crowdops.gui.views.timeline_view import TimelineView
+from crowdops.gui.wording import headline
 from crowdops.services.records import IncidentRecord, OperationRecord, UserRecord
 
 if TYPE_CHECKING:
@@ -60,12 +61,7 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("ExerciseBanner")
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.hide()
-        self.nav = QListWidget()
-        self.nav.setObjectName("NavList")
-        for title in (self.tr("Timeline"), self.tr("Messages"), self.tr("Review")):
-            self.nav.addItem(title)
-        self.nav.setFixedWidth(132)
-        self.nav.setCurrentRow(TIMELINE)
+        self.nav = NavList([self.tr("Timeline"), self.tr("Messages"), self.tr("Review")])
         self.timeline = TimelineView(state)
         self.messages = MessagesView(state)
         self.review = ReviewView(state)
@@ -100,8 +96,8 @@ class MainWindow(QMainWindow):
         self.timeline.correct_requested.connect(self.correct_incident)
         self.messages.edit_requested.connect(self.edit_message)
         self.review.waiting_changed.connect(self._show_waiting)
-        self.review.approved.connect(lambda r: self._message_saved(r, self.tr("Approved and queued: {what}")))
-        self.review.rejected.connect(lambda r: self._message_saved(r, self.tr("Rejected and sent back: {what}")))
+        self.review.approved.connect(lambda r: self._message_done(r, self.tr("Approved and queued: {what}")))
+        self.review.rejected.connect(lambda r: self._message_done(r, self.tr("Rejected and sent back: {what}")))
         self.apply_preferences()
         self._operation_changed(None)
         self.act_sign_in.setEnabled(False)  # until the users are loaded with the operations
@@ -351,36 +347,23 @@ class MainWindow(QMainWindow):
             return None
         assert self.state.user is not None
         window = ComposeWindow(self.state, op, self.state.user, record, self)
-        window.saved.connect(
-            lambda saved, submitted: self._message_saved(
-                saved, self.tr("Submitted for approval: {what}") if submitted else self.tr("Draft saved: {what}")
-            )
-        )
+        submitted, saved = self.tr("Submitted for approval: {what}"), self.tr("Draft saved: {what}")
+        window.saved.connect(lambda done, sent: self._message_done(done, submitted if sent else saved))
         window.show()
         return window
 
-    def _message_saved(self, record: "MessageRecord", template: str) -> None:
+    def _message_done(self, record: "MessageRecord", template: str) -> None:
         self.messages.select_when_shown(record.id)
-        first = (record.text("en") or record.text(record.languages[0]) or "") if record.languages else ""
-        self.statusBar().showMessage(template.format(what=first[:80]), 6000)
+        self.statusBar().showMessage(template.format(what=headline(record)[:80]), 6000)
 
     def _show_waiting(self, count: int) -> None:
-        item = self.nav.item(REVIEW)
-        item.setText(self.tr("Review ({n})").format(n=count) if count else self.tr("Review"))
-        item.setToolTip(self.tr("{n} messages wait for approval (Ctrl+3)").format(n=count))
-
-    def _current_view(self) -> QWidget:
-        return self.views.currentWidget()
+        self.nav.set_badge(REVIEW, count, self.tr("{n} messages wait for approval (Ctrl+3)").format(n=count))
 
     def _focus_search(self) -> None:
-        view = self._current_view()
-        if view is self.review:
-            self.review.table.setFocus()
-        else:
-            view.focus_search()  # type: ignore[attr-defined]
+        self.views.currentWidget().focus_search()  # type: ignore[attr-defined]  # every view has one
 
     def _refresh(self) -> None:
-        view = self._current_view()
+        view = self.views.currentWidget()
         if view is self.timeline:
             self.timeline.model.refresh()
         else:

@@ -15,7 +15,6 @@ from crowdops.domain.audit import AuditEntry
 from crowdops.domain.errors import CrowdOpsError
 from crowdops.domain.languages import language
 from crowdops.domain.messages import MessageStatus, Priority, Purpose
-from crowdops.domain.times import format_local
 
 if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
@@ -101,6 +100,28 @@ def short_time(moment: datetime, tz: ZoneInfo, now: datetime) -> str:
     return local.strftime("%H:%M") if local.date() == now.astimezone(tz).date() else local.strftime("%d %b %H:%M")
 
 
+PLATFORM_NAMES = {
+    "x": "X",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "telegram": "Telegram",
+    "facebook": "Facebook",
+    "webhook": "Webhook",
+    "sandbox": "Sandbox (training)",
+}
+
+
+def channel_title(name: str, platform: str) -> str:
+    """'Police Mastodon · Mastodon'."""
+    return f"{name} · {tr(PLATFORM_NAMES.get(platform, platform))}"
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """'just now', '12 min ago'."""
+    waited = age(moment, now)
+    return waited if waited == tr("just now") else tr("{age} ago").format(age=waited)
+
+
 def age(moment: datetime, now: datetime) -> str:
     """'just now', '12 min', '3 h 05 min', '2 days'."""
     minutes = max(0, int((now - moment).total_seconds() // 60))
@@ -113,9 +134,10 @@ def age(moment: datetime, now: datetime) -> str:
     return tr("{d} days").format(d=minutes // (24 * 60))
 
 
-def audit_line(entry: AuditEntry, tz: ZoneInfo) -> tuple[str, str, str]:
-    """(time, who, what) of one audit entry, in plain words."""
-    when = format_local(datetime.fromisoformat(entry.at.replace("Z", "+00:00")), tz)
+def audit_line(entry: AuditEntry, tz: ZoneInfo, now: datetime) -> tuple[str, str, str]:
+    """(time, who, what) of one audit entry, in plain words; the time as short_time (the zone is in the title)."""
+    moment = datetime.fromisoformat(entry.at.replace("Z", "+00:00"))
+    when = short_time(moment, tz, now)
     what = tr(AUDIT_WORDS.get(entry.action, entry.action))
     try:
         data = json.loads(entry.data) if entry.data else {}

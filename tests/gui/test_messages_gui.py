@@ -186,3 +186,18 @@ def test_an_unreviewed_break_glass_approval_is_shown_in_red(comms_window: MainWi
     assert unreviewed and unreviewed[0].objectName() == "Danger"
     assert any(w.text().startswith("Police Mastodon · en · Queued") for w in labels)  # the outbox rows
     assert any(w.text().startswith("Published WITHOUT a second approver") for w in labels)  # the audit trail
+
+
+def test_message_actions_have_their_keys(comms_window: MainWindow, qtbot: QtBot):
+    assert comms_window.act_new_message.toolTip() == "Write a public message (Ctrl+N)"
+    assert [comms_window.nav.item(row).text() for row in range(3)] == ["Timeline", "Messages", "Review"]
+    comms_window.activateWindow()
+    qtbot.keyClick(comms_window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert comms_window.views.currentWidget() is comms_window.messages
+    qtbot.keyClick(comms_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert comms_window.messages.search.hasFocus()
+    qtbot.keyClick(comms_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert comms_window.views.currentWidget() is comms_window.review
+    qtbot.keyClick(comms_window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    compose = comms_window.findChild(ComposeWindow)
+    assert compose is not None and compose.isVisible()

@@ -1,5 +1,7 @@
 """The Review queue: the badge, four eyes with a passphrase, refusals shown inline, rejection reasons, the diff."""
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
@@ -132,7 +134,7 @@ def test_the_diff_marks_a_changed_word_against_the_approved_version(
     label = view.pane.diff_labels["en"]
     document = QTextDocument()
     document.setHtml(label.text())
-    assert document.toPlainText() == "Road closed at −Omonia+Syntagma until 18:00."
+    assert re.fullmatch(r"Road closed at −Omonia\s\+Syntagma until 18:00\.", document.toPlainText())
     assert LIGHT.diff_add in label.text() and LIGHT.diff_del in label.text()  # colour as well as the sign
     assert "line-through" in label.text()
 
@@ -158,3 +160,14 @@ def test_languages_are_side_by_side_and_arabic_reads_right_to_left(
     assert grid.columns() >= 2
     assert grid.cards["ar"].y() == grid.cards["en"].y()  # one row, two columns
     assert grid.texts["ar"].layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+
+def test_the_badge_follows_the_operation(review_window: MainWindow, staffed: App, qtbot: QtBot):
+    submitted(staffed, "Gate B is open again.")
+    qtbot.waitUntil(lambda: review_window.nav.item(REVIEW).text() == "Review (1)", timeout=5000)
+    staffed.operations.create("Cup Final", "event", timezone="Europe/Berlin", actor="cmdr")
+    staffed.operations.use("Cup Final")  # shared with the CLI: the window follows
+    qtbot.waitUntil(lambda: review_window.state.operation.name == "Cup Final", timeout=5000)
+    qtbot.waitUntil(lambda: review_window.nav.item(REVIEW).text() == "Review", timeout=5000)
+    staffed.operations.use("Athens March")
+    qtbot.waitUntil(lambda: review_window.nav.item(REVIEW).text() == "Review (1)", timeout=5000)

@@ -100,7 +100,8 @@ class ComposeWindow(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.save_button = QPushButton(self.tr("Save draft"))
         self.save_button.setToolTip(self.tr("Save without sending it for approval (Ctrl+S)"))
-        self.save_button.setDefault(True)
+        self.save_button.setDefault(True)  # Enter saves a draft, the safe choice
+        self.save_button.setObjectName("Secondary")
         self.save_button.clicked.connect(self.save)
         self.submit_button = QPushButton(self.tr("Submit for approval"))
         self.submit_button.setObjectName("Primary")
@@ -257,11 +258,10 @@ class ComposeWindow(QDialog):
             self.ack.setChecked(False)  # the tick was for what was shown then
             self._shown_flag_keys = keys
         count = sum(len(tab.flags) for tab in tabs)
-        self.flag_summary.setText(
-            self.tr("⚠ {n} flagged item(s) in {languages}: read each one before you submit.").format(
-                n=count, languages=", ".join(language(tab.code).name for tab in tabs)
-            )
-        )
+        summary = self.tr("⚠ 1 flagged item in {languages}: read it before you submit.")
+        if count > 1:
+            summary = self.tr("⚠ {n} flagged items in {languages}: read each one before you submit.")
+        self.flag_summary.setText(summary.format(n=count, languages=", ".join(language(tab.code).name for tab in tabs)))
         self.flag_summary.setVisible(bool(count))
         self.ack.setVisible(bool(count))
 

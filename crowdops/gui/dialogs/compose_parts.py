@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEd
 
 from crowdops.domain.templates import Template
 from crowdops.gui.views.widgets import clear_layout, text_label
+from crowdops.gui.wording import channel_title
 from crowdops.services.records import ChannelRecord
 
 SANDBOX = "sandbox"  # the only platform an exercise may use (services.channels.SANDBOX; no database import here)
@@ -105,7 +106,7 @@ class ChannelPicker(QWidget):
         clear_layout(self._grid)
         self.boxes = {}
         for i, channel in enumerate(self.channels):
-            box = QCheckBox(f"{channel.name} ({channel.platform})")
+            box = QCheckBox(channel_title(channel.name, channel.platform))
             box.setChecked(chosen is None or channel.name in chosen)
             box.toggled.connect(self.changed)
             self.boxes[channel.name] = box

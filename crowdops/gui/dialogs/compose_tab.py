@@ -23,6 +23,7 @@ from crowdops.domain.privacy import PrivacyFlag, find_personal_data
 from crowdops.domain.text import measure
 from crowdops.gui.theme import current_colours
 from crowdops.gui.views.widgets import clear_layout, set_direction, text_label
+from crowdops.gui.wording import channel_title
 from crowdops.services.records import ChannelRecord
 
 FLAG_DELAY_MS = 150
@@ -52,7 +53,7 @@ class ChannelPreview(QFrame):
         self.text = text_label("")
         set_direction(self.text, code)
         head = QHBoxLayout()
-        head.addWidget(text_label(f"{channel.name} · {channel.platform}", "LanguageTitle"), 1)
+        head.addWidget(text_label(channel_title(channel.name, channel.platform), "LanguageTitle"), 1)
         head.addWidget(self.counter)
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 6, 8, 6)

@@ -3,6 +3,7 @@ and the message's whole audit trail."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from crowdops.gui.wording import (
     PRIORITY_CHIP,
     STATUS_CHIP,
     audit_line,
+    channel_title,
     language_title,
     priority_label,
     purpose_label,
@@ -66,7 +68,7 @@ class MessageDetail(QWidget):
             text_label(self.tr("Select a message to see its texts, approvals and history."), "Muted")
         )
 
-    def show_message(self, record: MessageRecord, trail: list[AuditEntry], tz: ZoneInfo) -> None:
+    def show_message(self, record: MessageRecord, trail: list[AuditEntry], tz: ZoneInfo, now: datetime) -> None:
         self._record = record
         self._clear()
         add = self._layout.addWidget
@@ -98,7 +100,7 @@ class MessageDetail(QWidget):
         self._section(self.tr("Channels"))
         if record.channels:
             for channel in record.channels:
-                add(text_label(f"{channel.name} ({channel.platform})"))
+                add(text_label(channel_title(channel.name, channel.platform)))
         else:
             add(text_label(self.tr("No channel chosen yet — press Edit to choose where it goes."), "Warning"))
         if record.flags:
@@ -111,12 +113,13 @@ class MessageDetail(QWidget):
                 add(text_label(f"⚠ {flag.flag.message} ({flag.language}) — {state}", name))
         self._approvals(record, tz)
         self._outbox(record)
-        self._section(self.tr("History"))
+        self._section(self.tr("History ({zone})").format(zone=now.astimezone(tz).strftime("%Z")))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         for row, entry in enumerate(reversed(trail)):
-            for column, value in enumerate(audit_line(entry, tz)):
+            for column, value in enumerate(audit_line(entry, tz, now)):
                 label = text_label(value, "Muted" if column < 2 else None)
+                label.setWordWrap(column == 2)
                 grid.addWidget(label, row, column, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(2, 1)
         self._layout.addLayout(grid)
@@ -158,7 +161,7 @@ class MessageDetail(QWidget):
             return
         self._section(self.tr("Outbox"))
         for row in record.outbox:
-            status = self.tr(OUTBOX_WORDS.get(row.status, row.status))
+            status = self.tr(OUTBOX_WORDS.get(row.status, row.status))  # the outbox will add times and errors
             name = {"sent": "Ok", "failed": "Danger", "unknown": "Warning", "held": "Warning"}.get(row.status)
             self._layout.addWidget(text_label(f"{row.channel} · {row.language} · {status}", name))
 

@@ -28,7 +28,7 @@ from crowdops.domain.messages import MessageStatus
 from crowdops.gui.models.message_model import Column, MessageFilter, MessageModel
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.message_detail import MessageDetail
-from crowdops.gui.views.widgets import ChipDelegate
+from crowdops.gui.views.widgets import ChipDelegate, chip_width
 from crowdops.services.records import OperationRecord
 
 if TYPE_CHECKING:
@@ -100,9 +100,9 @@ class MessagesView(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([820, 420])
+        splitter.setSizes([880, 380])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -220,7 +220,7 @@ class MessagesView(QWidget):
 
     def _show_detail(self, record: MessageRecord, trail: list[AuditEntry], op: OperationRecord) -> None:
         if self._keep == record.id:  # still the selected message when its trail arrived
-            self.detail.show_message(record, trail, op.tz)
+            self.detail.show_message(record, trail, op.tz, self._state.clock())
 
     def selected_record(self) -> MessageRecord | None:
         return self.detail.record
@@ -233,6 +233,9 @@ class MessagesView(QWidget):
         metrics = self.table.fontMetrics()
         char = metrics.horizontalAdvance("0")
         self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.9))
-        widths = {Column.STATUS: 22, Column.PRIORITY: 13, Column.PURPOSE: 20, Column.LANGUAGES: 16, Column.UPDATED: 14}
+        header = self.table.horizontalHeader()
+        header.resizeSection(COLUMNS.index(Column.STATUS), chip_width(self.table.font(), "Waiting for approval"))
+        header.resizeSection(COLUMNS.index(Column.PRIORITY), chip_width(self.table.font(), "LIFE-SAFETY"))
+        widths = {Column.PURPOSE: 17, Column.LANGUAGES: 21, Column.UPDATED: 17}  # in characters: larger text widens
         for column, chars in widths.items():
-            self.table.horizontalHeader().resizeSection(COLUMNS.index(column), chars * char)
+            header.resizeSection(COLUMNS.index(column), chars * char)

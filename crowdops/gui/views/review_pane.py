@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,7 +29,8 @@ from crowdops.gui.views.widgets import chip, clear_layout, set_direction, text_l
 from crowdops.gui.wording import (
     PRIORITY_CHIP,
     STATUS_CHIP,
-    age,
+    ago,
+    channel_title,
     language_title,
     priority_label,
     purpose_label,
@@ -88,6 +89,24 @@ class LanguageGrid(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._reflow()
+
+    # A grid of wrapped labels tells its height for a width from its column widths before they are final, so
+    # a scroll area could give it too little (text cut off at the bottom of a card): compute it for real.
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        columns = max(2, width // CARD_WIDTH)
+        spacing = self._grid.spacing()
+        column_width = (width - spacing * (columns - 1)) // columns
+        cards = list(self.cards.values())
+        rows = [cards[i : i + columns] for i in range(0, len(cards), columns)]
+        heights = [max(card.layout().totalHeightForWidth(column_width) for card in row) for row in rows]
+        return sum(heights) + spacing * max(0, len(rows) - 1)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.heightForWidth(max(hint.width(), 2 * CARD_WIDTH)))
 
 
 class ReviewPane(QWidget):
@@ -152,7 +171,7 @@ class ReviewPane(QWidget):
         allowed = self._refusal is None
         self.read_only.setVisible(not allowed)
         for button in (self.approve_button, self.reject_button):
-            button.setVisible(allowed)
+            button.setVisible(allowed and self.record is not None)
             button.setEnabled(allowed and self.record is not None)
 
     def set_busy(self, busy: bool) -> None:
@@ -191,17 +210,17 @@ class ReviewPane(QWidget):
             written += self.tr(", edited by {names}").format(names=", ".join(others))
         add(
             text_label(
-                self.tr("{written} · submitted {when} ({age} ago) · version {version} · ID {id}").format(
+                self.tr("{written} · submitted {when} ({ago}) · version {version} · ID {id}").format(
                     written=written,
                     when=format_local(record.updated_at, tz),
-                    age=age(record.updated_at, now),
+                    ago=ago(record.updated_at, now),
                     version=record.version,
                     id=record.short_id,
                 ),
                 "Muted",
             )
         )
-        goes = ", ".join(f"{c.name} ({c.platform})" for c in record.channels) or self.tr("no channel")
+        goes = ", ".join(channel_title(c.name, c.platform) for c in record.channels) or self.tr("no channel")
         add(text_label(self.tr("Goes to: {channels}").format(channels=goes)))
         for flag in record.flags:
             who = flag.acknowledged_by or self.tr("nobody yet")
@@ -221,14 +240,9 @@ class ReviewPane(QWidget):
             add(text_label(self.tr("Changes"), "SectionTitle"))
             add(text_label(self.tr("First version: nothing was approved before. Read every language below."), "Muted"))
             return
-        add(
-            text_label(
-                self.tr("Changes since the version {who} approved {when}").format(
-                    who=approval.approved_by, when=format_local(approval.approved_at, tz)
-                ),
-                "SectionTitle",
-            )
-        )
+        add(text_label(self.tr("Changes since the approved version"), "SectionTitle"))
+        when = format_local(approval.approved_at, tz)
+        add(text_label(self.tr("Approved by {who} {when}.").format(who=approval.approved_by, when=when), "Muted"))
         changes = changes_since(approval.content, record)
         if changes.nothing:
             add(text_label(self.tr("Nothing changed since that approval."), "Muted"))
@@ -241,6 +255,16 @@ class ReviewPane(QWidget):
             set_direction(label, code)
             self.diff_labels[code] = label
             add(label)
+        same = [c for c in record.languages if c not in changes.texts and c not in changes.added_languages]
+        if changes.texts and same:
+            add(
+                text_label(
+                    self.tr("Unchanged since the approval: {languages}. Check that they still say the same.").format(
+                        languages=", ".join(language(code).name for code in same)
+                    ),
+                    "Warning",
+                )
+            )
         for code in changes.added_languages:
             add(text_label(self.tr("+ {language} added (its text is below)").format(language=language(code).name)))
         for code in changes.removed_languages:

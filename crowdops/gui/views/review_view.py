@@ -25,14 +25,14 @@ from crowdops.gui.dialogs.review_dialogs import PassphraseDialog, RejectDialog
 from crowdops.gui.models.message_model import PRIORITY_RANK, Column, MessageModel
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.review_pane import ReviewPane
-from crowdops.gui.views.widgets import ChipDelegate
+from crowdops.gui.views.widgets import ChipDelegate, chip_width
 from crowdops.gui.wording import user_message
 from crowdops.services.records import OperationRecord, UserRecord
 
 if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
 
-COLUMNS = (Column.PRIORITY, Column.PURPOSE, Column.TEXT, Column.AUTHOR, Column.WAITING)
+COLUMNS = (Column.PRIORITY, Column.TEXT, Column.AUTHOR, Column.WAITING)  # the purpose is the pane's title
 
 
 class ReviewView(QWidget):
@@ -79,7 +79,7 @@ class ReviewView(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([480, 760])
+        splitter.setSizes([520, 720])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -157,7 +157,11 @@ class ReviewView(QWidget):
         op = self._state.operation
         if record is None or op is None:
             self._selected = None
-            self.pane.show_nothing(self.tr("Nothing waits for approval.") if op else None)
+            self.pane.show_nothing(
+                self.tr("Submitted messages appear on the left, most urgent first; select one to review it.")
+                if op
+                else None
+            )
             return
         self._selected = record.id
         self.pane.show_message(record, op.tz, self._state.clock())
@@ -233,6 +237,10 @@ class ReviewView(QWidget):
         self.pane.set_busy(False)
         self.pane.show_error(user_message(error))
 
+    def focus_search(self) -> None:
+        """Ctrl+F: the queue has no search (it is short); the keyboard goes to the queue."""
+        self.table.setFocus()
+
     # -- look -------------------------------------------------------------------------------------------
 
     def restyle(self) -> None:
@@ -245,6 +253,7 @@ class ReviewView(QWidget):
         metrics = self.table.fontMetrics()
         char = metrics.horizontalAdvance("0")
         self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.9))
-        widths = {Column.PRIORITY: 14, Column.PURPOSE: 16, Column.AUTHOR: 10, Column.WAITING: 11}
-        for column, chars in widths.items():
-            self.table.horizontalHeader().resizeSection(COLUMNS.index(column), chars * char)
+        header = self.table.horizontalHeader()
+        header.resizeSection(COLUMNS.index(Column.PRIORITY), chip_width(self.table.font(), "LIFE-SAFETY"))
+        for column, chars in ((Column.AUTHOR, 11), (Column.WAITING, 12)):
+            header.resizeSection(COLUMNS.index(column), chars * char)

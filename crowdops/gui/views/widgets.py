@@ -4,7 +4,7 @@ direction for right-to-left languages, and emptying a pane."""
 from collections.abc import Iterable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QLabel,
     QLayout,
@@ -85,6 +85,13 @@ def chip_colours(kind: str, colours: Colours) -> tuple[str, str]:
     }[kind]
 
 
+def chip_width(font: QFont, text: str) -> int:
+    """The column width that shows this word whole in a chip."""
+    bold = QFont(font)
+    bold.setBold(True)
+    return QFontMetrics(bold).horizontalAdvance(text) + 2 * ChipDelegate.PAD_X + 16
+
+
 class ChipDelegate(QStyledItemDelegate):
     """Paints a cell whose model gives a CHIP_ROLE as a rounded chip with its word; other cells as usual."""
 
@@ -109,7 +116,7 @@ class ChipDelegate(QStyledItemDelegate):
         painter.setFont(font)
         metrics = painter.fontMetrics()
         cell: QRect = option.rect  # type: ignore[attr-defined]
-        width = min(cell.width() - 4, metrics.horizontalAdvance(text) + 2 * self.PAD_X)
+        width = min(cell.width() - 4, metrics.horizontalAdvance(text) + 2 * self.PAD_X + 2)  # +2: rounding
         height = min(cell.height() - 4, metrics.height() + 2 * self.PAD_Y)
         box = QRect(cell.left() + 4, cell.top() + (cell.height() - height) // 2, width, height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -117,7 +124,7 @@ class ChipDelegate(QStyledItemDelegate):
         painter.setBrush(QColor(background))
         painter.drawRoundedRect(box, height / 2, height / 2)
         painter.setPen(QColor(foreground))
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 2 * self.PAD_X)
+        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 2 * self.PAD_X + 2)
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, elided)
         painter.restore()
 
