@@ -513,6 +513,12 @@ def test_each_acknowledgement_is_recorded_and_audited(desk: Desk, how: dict[str,
     assert approve(desk, sent).status is MessageStatus.APPROVED
 
 
+def test_a_key_acknowledged_twice_is_one_acknowledgement(desk: Desk) -> None:
+    """It was a raw UNIQUE constraint error from privacy_acks."""
+    sent = submit(desk, desk.draft(PRIVATE), acknowledge=[PHONE, EMAIL, PHONE])
+    assert desk.count("privacy_acks") == 2 and sent.unacknowledged == []
+
+
 def test_a_message_without_personal_data_has_nothing_to_acknowledge(desk: Desk) -> None:
     record = desk.draft("Call 112 in an emergency.")
     assert record.flags == []

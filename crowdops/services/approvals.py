@@ -206,6 +206,7 @@ class ApprovalService:
     def _acknowledge(self, session: Session, message: Message, user: User, keys: list[str], everything: bool) -> None:
         variants, _, _ = content_of(session, message)
         open_flags = {f.flag.key: f for f in flags_of(session, message, variants) if f.acknowledged_by is None}
+        keys = list(dict.fromkeys(keys))  # a key given twice is one acknowledgement
         unknown = [k for k in keys if k not in open_flags]
         if unknown:
             raise ValidationError(f"No open privacy flag {unknown[0]} on this message.")
