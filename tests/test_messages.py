@@ -211,6 +211,7 @@ TOO_LONG = "x" * (MAX_TEXT + 1)
         ({"template": "road-closure", "values": {**ROAD, "road": "  "}}, ValidationError, r"\{road\} is empty"),
         ({"template": "road-closure", "values": {**ROAD, "raod": "A"}}, ValidationError, "'raod' is not a placeh"),
         ({"template": "road-closure"}, ValidationError, "Fill in"),
+        ({"text": "Mine", "template": "road-closure", "values": ROAD}, ValidationError, "text or a template, not both"),
         ({"template": "no-such-template"}, NotFoundError, "No template 'no-such-template'"),
         ({"template": "road-closure", "values": ROAD, "language": "zz"}, ValidationError, "Unknown language"),
         ({"template": "road-closure", "values": ROAD, "language": "es"}, ValidationError, "no Spanish text"),

@@ -179,6 +179,8 @@ class MessageService:
 
     def _texts(self, entry: DraftInput) -> dict[str, str]:
         if entry.template:
+            if entry.text is not None:
+                raise ValidationError("Give a text or a template, not both: the template's text is used as it is.")
             template = self._templates.get(entry.template)
             langs = [language(entry.language).code] if entry.language else list(template.languages)
             values = dict(entry.values or {})
