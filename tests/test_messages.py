@@ -370,6 +370,26 @@ def test_a_channel_text_needs_the_channel_on_the_message(desk: Desk) -> None:
     )
 
 
+def test_a_channel_text_needs_the_language_on_the_message(desk: Desk) -> None:
+    """Posts go out per language of the message: an Arabic text for one channel of an English-only message was
+    stored, counted in the hash and approved, but never queued."""
+    record = desk.draft(channels=[MASTODON])
+    translate = desk.app.messages.translate
+    desk.refused(
+        ValidationError,
+        r"no Arabic text \(ar\) yet",
+        translate,
+        record.short_id,
+        "ar",
+        AR,
+        actor="comms",
+        channel=MASTODON,
+    )
+    translate(record.short_id, "ar", AR + " ١", actor="comms")
+    edited = translate(record.short_id, "ar", AR, actor="comms", channel=MASTODON)
+    assert edited.text("ar", MASTODON) == AR
+
+
 def test_set_channels_replaces_them_and_drops_the_texts_of_removed_ones(desk: Desk) -> None:
     desk.app.channels.add(X, "x", actor="cmdr")
     record = desk.draft()

@@ -107,6 +107,17 @@ class MessageService:
                 chosen = find_channel(session, channel)
                 if not session.get(MessageChannel, (message.id, chosen.id)):
                     raise ValidationError(f"The message does not go to '{chosen.name}'; add the channel first.")
+                if not session.scalars(
+                    select(MessageVariant.id).where(
+                        MessageVariant.message_id == message.id,
+                        MessageVariant.language == code,
+                        MessageVariant.channel_id.is_(None),
+                    )
+                ).first():  # posts are made per language of the message: this text would never be sent
+                    raise ValidationError(
+                        f"The message has no {language(code).name} text ({code}) yet; write that first, "
+                        f"then the text for '{chosen.name}'."
+                    )
                 channel_id = chosen.id
             existing = session.scalars(
                 select(MessageVariant).where(
