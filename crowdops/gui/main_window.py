@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crowdops.domain.errors import CrowdOpsError
+from crowdops.domain.permissions import require_can_compose
 from crowdops.gui.actions import make_action, shortcut_text
 from crowdops.gui.dialogs.correct_incident import CorrectIncidentDialog
 from crowdops.gui.dialogs.methane import MethaneDialog
@@ -345,8 +347,14 @@ class MainWindow(QMainWindow):
         op = self.state.operation
         if op is None or not self._require_user():
             return None
-        assert self.state.user is not None
-        window = ComposeWindow(self.state, op, self.state.user, record, self)
+        user = self.state.user
+        assert user is not None
+        try:
+            require_can_compose(user.role, op.exercise, user.name)  # said now, not after the writing
+        except CrowdOpsError as refusal:
+            self.statusBar().showMessage(str(refusal), 8000)
+            return None
+        window = ComposeWindow(self.state, op, user, record, self)
         submitted, saved = self.tr("Submitted for approval: {what}"), self.tr("Draft saved: {what}")
         window.saved.connect(lambda done, sent: self._message_done(done, submitted if sent else saved))
         window.show()

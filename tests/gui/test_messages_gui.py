@@ -201,3 +201,21 @@ def test_message_actions_have_their_keys(comms_window: MainWindow, qtbot: QtBot)
     qtbot.keyClick(comms_window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     compose = comms_window.findChild(ComposeWindow)
     assert compose is not None and compose.isVisible()
+
+
+def test_an_exercise_offers_only_sandbox_channels(window: MainWindow, staffed: App, qtbot: QtBot):
+    add_channels(staffed)
+    staffed.operations.create("Drill", "event", timezone="Europe/Berlin", exercise=True, actor="trainer")
+    staffed.operations.use("Drill")
+    qtbot.waitUntil(lambda: window.state.operation.name == "Drill", timeout=5000)
+    sign_in(window, staffed, "trainer")
+    compose = open_compose(window, qtbot)
+    assert list(compose.channels.boxes) == ["Training feed"]
+    assert "only sandbox channels" in compose.channels.note.text()
+
+
+def test_an_observer_is_told_at_once_that_they_do_not_write_messages(window: MainWindow, staffed: App, qtbot: QtBot):
+    sign_in(window, staffed, "watcher")
+    assert window.new_message() is None
+    assert "may not write public messages" in window.statusBar().currentMessage()
+    assert window.findChild(ComposeWindow) is None

@@ -123,7 +123,10 @@ class MessageModel(QAbstractTableModel):
             case Column.TEXT:
                 return headline(record)
             case Column.LANGUAGES:
-                return " ".join(code.upper() for code in record.languages)
+                codes = record.languages
+                if len(codes) > 3:
+                    return tr("{n} languages").format(n=len(codes))
+                return " ".join(code.upper() for code in codes)
             case Column.AUTHOR:
                 return record.created_by
             case Column.UPDATED:
@@ -139,6 +142,8 @@ class MessageModel(QAbstractTableModel):
                 return PRIORITY_RANK[record.priority]
             case Column.UPDATED | Column.WAITING:
                 return record.updated_at.timestamp()
+            case Column.LANGUAGES:
+                return len(record.languages)
             case _:
                 return self._display(record, column).lower()
 

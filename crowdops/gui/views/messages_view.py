@@ -34,7 +34,8 @@ from crowdops.services.records import OperationRecord
 if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
 
-COLUMNS = (Column.STATUS, Column.PRIORITY, Column.PURPOSE, Column.TEXT, Column.LANGUAGES, Column.UPDATED)
+# The text gets the room: the purpose is the detail pane's title, and many languages show as a count.
+COLUMNS = (Column.STATUS, Column.PRIORITY, Column.TEXT, Column.LANGUAGES, Column.UPDATED)
 
 
 class MessagesView(QWidget):
@@ -236,6 +237,6 @@ class MessagesView(QWidget):
         header = self.table.horizontalHeader()
         header.resizeSection(COLUMNS.index(Column.STATUS), chip_width(self.table.font(), "Waiting for approval"))
         header.resizeSection(COLUMNS.index(Column.PRIORITY), chip_width(self.table.font(), "LIFE-SAFETY"))
-        widths = {Column.PURPOSE: 17, Column.LANGUAGES: 21, Column.UPDATED: 17}  # in characters: larger text widens
+        widths = {Column.LANGUAGES: 13, Column.UPDATED: 16}  # in characters, so larger text widens them
         for column, chars in widths.items():
             header.resizeSection(COLUMNS.index(column), chars * char)

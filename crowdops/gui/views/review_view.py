@@ -79,7 +79,7 @@ class ReviewView(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([520, 720])
+        splitter.setSizes([580, 660])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -255,5 +255,5 @@ class ReviewView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(int(metrics.height() * 1.9))
         header = self.table.horizontalHeader()
         header.resizeSection(COLUMNS.index(Column.PRIORITY), chip_width(self.table.font(), "LIFE-SAFETY"))
-        for column, chars in ((Column.AUTHOR, 11), (Column.WAITING, 12)):
+        for column, chars in ((Column.AUTHOR, 10), (Column.WAITING, 11)):
             header.resizeSection(COLUMNS.index(column), chars * char)
