@@ -4,19 +4,21 @@ acknowledgements and platform limits. Every change and every refusal is checked 
 
 import json
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 import crowdops.domain.passphrases as passphrases
-from crowdops.app import App
 from crowdops.domain.errors import ConflictError, CrowdOpsError, NotFoundError, PermissionDeniedError, ValidationError
 from crowdops.domain.messages import MessageStatus
 from crowdops.domain.templates import CORE_LANGUAGES
 from crowdops.services.message_records import MessageRecord
 from crowdops.store.message_models import Approval, OutboxItem
-from tests.test_messages import MASTODON, ROAD, SANDBOX, Desk, X, exercise_op, make_desk
+from tests.conftest import FakeClock, MemoryKeyring
+from tests.test_messages import MASTODON, ROAD, SANDBOX, Desk, X, exercise_op, open_desk
 
 PASS = {"cmdr": "secret-1", "comms": "secret-2", "trainer": "secret-3", "watcher": "secret-4", "cmdr2": "secret-5"}
 PHONE, EMAIL = "phone:+302101234567", "email:eleni@example.gr"
@@ -31,13 +33,15 @@ def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def desk(staffed: App) -> Desk:
-    return make_desk(staffed)
+def desk(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, clock: FakeClock, memory_keyring: MemoryKeyring
+) -> Iterator[Desk]:
+    yield from open_desk(tmp_path, tmp_path_factory, clock, memory_keyring)
 
 
 @pytest.fixture
-def cmdr2(staffed: App) -> str:
-    staffed.users.add("cmdr2", "commander", PASS["cmdr2"], actor="cmdr")
+def cmdr2(desk: Desk) -> str:
+    desk.app.users.add("cmdr2", "commander", PASS["cmdr2"], actor="cmdr")
     return "cmdr2"
 
 

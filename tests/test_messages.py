@@ -5,25 +5,32 @@ exercise isolation, RTL texts, and what every change (and every refusal) leaves 
 of the expected action about that message, exactly one MessageChanged), every refusal through `Desk.refused`
 (nothing in the database moved, nothing published)."""
 
+import sqlite3
 import unicodedata
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 from sqlalchemy import text
 
 import crowdops.domain.passphrases as passphrases
-from crowdops.app import App
+from crowdops.app import App, build_app
 from crowdops.domain.errors import ConflictError, CrowdOpsError, NotFoundError, PermissionDeniedError, ValidationError
 from crowdops.domain.messages import MAX_TEXT, MessageStatus, Priority, Purpose, VariantContent, content_hash
 from crowdops.domain.templates import CORE_LANGUAGES
 from crowdops.domain.text import measure
+from crowdops.services.context import ServiceContext
 from crowdops.services.events import Event, MessageChanged
 from crowdops.services.incidents import IncidentInput
 from crowdops.services.inputs import DraftInput
 from crowdops.services.message_records import MessageRecord
 from crowdops.services.records import OperationRecord
+from crowdops.store.database import open_database
+from tests.conftest import FakeClock, MemoryKeyring
 
 TABLES = (
     "messages",
@@ -131,15 +138,62 @@ class Desk:
             return [(a, s, d) for a, s, d in found]
 
 
-def make_desk(staffed: App) -> Desk:
-    staffed.channels.add(MASTODON, "mastodon", actor="cmdr")
-    staffed.channels.add(SANDBOX, "sandbox", actor="cmdr")
-    return Desk(staffed)
+_TEMPLATE: dict[str, Any] = {}
+
+
+def _staffed_template(factory: pytest.TempPathFactory, start: FakeClock) -> tuple[Path, dict[tuple[str, str], str]]:
+    """Conftest's `staffed` app plus the channels Police Mastodon and Training feed, built once per session (with
+    its own in-memory keyring, which then holds the audit key) and copied for each test: a copy takes a few
+    milliseconds, building it a tenth of a second, which for these ~130 tests was most of their time."""
+    if not _TEMPLATE:
+        path = factory.mktemp("staffed") / "crowdops.db"
+        backend, previous = MemoryKeyring(), keyring.get_keyring()
+        keyring.set_keyring(backend)
+        try:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(passphrases, "_N", 2**8)
+                app = build_app(ServiceContext(db=open_database(path), clock=FakeClock(start.now)))
+                try:
+                    app.users.add("cmdr", "commander", "secret-1")
+                    app.users.add("comms", "comms", "secret-2", actor="cmdr")
+                    app.users.add("trainer", "trainer", "secret-3", actor="cmdr")
+                    app.users.add("watcher", "observer", "secret-4", actor="cmdr")
+                    app.operations.create(
+                        "Athens March", "protest", timezone="Europe/Athens", phase="during", actor="cmdr"
+                    )
+                    app.operations.use("Athens March")
+                    app.channels.add(MASTODON, "mastodon", actor="cmdr")
+                    app.channels.add(SANDBOX, "sandbox", actor="cmdr")
+                finally:
+                    app.close()
+        finally:
+            keyring.set_keyring(previous)
+        _TEMPLATE.update(path=path, secrets=dict(backend._store))
+    return _TEMPLATE["path"], _TEMPLATE["secrets"]
+
+
+def open_desk(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, clock: FakeClock, memory_keyring: MemoryKeyring
+) -> Iterator[Desk]:
+    """A fresh copy of the staffed template (SQLite's backup API) under this test's clock and keyring."""
+    source, secrets = _staffed_template(tmp_path_factory, clock)
+    target = tmp_path / "crowdops.db"
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    for (service, name), value in secrets.items():
+        memory_keyring.set_password(service, name, value)
+    app = build_app(ServiceContext(db=open_database(target), clock=clock))
+    try:
+        yield Desk(app)
+    finally:
+        app.close()
 
 
 @pytest.fixture
-def desk(staffed: App) -> Desk:
-    return make_desk(staffed)
+def desk(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, clock: FakeClock, memory_keyring: MemoryKeyring
+) -> Iterator[Desk]:
+    yield from open_desk(tmp_path, tmp_path_factory, clock, memory_keyring)
 
 
 def exercise_op(desk: Desk) -> OperationRecord:
