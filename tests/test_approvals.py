@@ -67,7 +67,7 @@ def approve(desk: Desk, record: MessageRecord, actor: str = "cmdr", **kwargs: An
 
 
 def refused_approval(
-    desk: Desk, error: type[CrowdOpsError], match: str, record: MessageRecord, actor: str = "cmdr", **kwargs: Any
+    desk: Desk, error: type[Exception], match: str, record: MessageRecord, actor: str = "cmdr", **kwargs: Any
 ) -> None:
     desk.refused(
         error, match, desk.app.approvals.approve, record.short_id, actor=actor, passphrase=PASS.get(actor, ""), **kwargs
@@ -125,6 +125,26 @@ def test_a_message_goes_from_draft_to_approved_and_is_queued_once_per_channel_an
     ]
     verdict = desk.app.audit.verify()
     assert verdict.ok, verdict.reason
+
+
+def test_approval_and_its_outbox_rows_are_one_transaction(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If anything fails after the rows are queued (here: writing the audit entry), neither the approval nor a
+    single outbox row is kept, and the message is still waiting."""
+    sent = ready(desk)
+    record = desk.app.context.record
+
+    def failing(session: Any, actor: str | None, action: str, subject: str, **data: Any) -> None:
+        if action == "message.approve":
+            assert desk.count("outbox_items") == 0  # not committed: another connection sees nothing yet
+            session.flush()
+            raise OSError("disk full")
+        record(session, actor, action, subject, **data)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(desk.app.context, "record", failing)
+        refused_approval(desk, OSError, "disk full", sent)
+    assert desk.app.messages.get(sent.short_id) == sent
+    approve(desk, sent)
 
 
 def test_a_rejected_message_keeps_its_reason_until_it_is_edited(desk: Desk) -> None:
