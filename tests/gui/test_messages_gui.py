@@ -219,3 +219,13 @@ def test_an_observer_is_told_at_once_that_they_do_not_write_messages(window: Mai
     assert window.new_message() is None
     assert "may not write public messages" in window.statusBar().currentMessage()
     assert window.findChild(ComposeWindow) is None
+
+
+def test_compose_saves_nothing_once_its_author_signed_out(comms_window: MainWindow, staffed: App, qtbot: QtBot):
+    compose = open_compose(comms_window, qtbot)
+    compose.tabs_by_code()["en"].editor.setPlainText("Gate 3 is open.")
+    sign_in(comms_window, staffed, "cmdr")
+    assert not compose.save_button.isEnabled() and not compose.submit_button.isEnabled()
+    assert "comms signed out" in compose.error.text()
+    compose.save()  # Ctrl+S as well
+    assert staffed.messages.list(staffed.operations.current().id) == []

@@ -7,7 +7,6 @@ GUI thread when it opens; everything is written by one plan on the writer thread
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -33,7 +32,7 @@ from crowdops.domain.messages import Priority, Purpose
 from crowdops.domain.templates import Template
 from crowdops.gui.dialogs.common import error_label, show_error
 from crowdops.gui.dialogs.compose_parts import ChannelPicker, TemplatePicker
-from crowdops.gui.dialogs.compose_plan import ComposePlan, Outcome, run
+from crowdops.gui.dialogs.compose_plan import ComposePlan, Outcome, problem, run
 from crowdops.gui.dialogs.compose_tab import LanguageTab
 from crowdops.gui.views.widgets import text_label
 from crowdops.gui.wording import language_title, priority_label, purpose_label, user_message
@@ -63,6 +62,7 @@ class ComposeWindow(QDialog):
         self.record = record
         self._dirty = False
         self._discard_armed = False
+        self._user_gone = False
         self._shown_flag_keys: set[str] = set()
 
         self.templates = TemplatePicker()
@@ -123,6 +123,7 @@ class ComposeWindow(QDialog):
             for code in record.languages:
                 overrides = {v.channel: v.text for v in record.variants if v.language == code and v.channel}
                 self._add_tab(code, overrides).set_text(record.text(code) or "", by_hand=False)
+        state.user_changed.connect(self._user_changed)
         templates, channels = state.app.templates, state.app.channels
         state.tasks.read(lambda: (templates.list(op.kind), channels.list()), self._loaded, self._failed)
         self.resize(1100, 780)
@@ -289,30 +290,26 @@ class ComposeWindow(QDialog):
 
     def _problem(self, tabs: dict[str, LanguageTab], template: Template | None) -> str | None:
         """What must be done before saving, said plainly; the widget to fix gets the focus."""
-        if not tabs:
-            return self.tr("Add a language first (+ Add language).")
-        for code, tab in tabs.items():
-            if not tab.text().strip():
-                self.tabs.setCurrentWidget(tab)
-                tab.focus_editor()
-                return self.tr("The {language} text is empty: write it, or close its tab.").format(
-                    language=language(code).name
-                )
-        if template is not None:
-            used = {name for tab in tabs.values() for name in re.findall(r"\{([a-z_]+)\}", tab.text())}
-            left = [name for name in template.placeholder_names if name in used]
-            if left:
-                self.templates.fields[left[0]].setFocus()
-                listed = "; ".join(f"{n.replace('_', ' ')} ({template.description_of(n)})" for n in left)
-                return self.tr("Fill in first: {fields}.").format(fields=listed)
-        return None
+        found = problem({code: tab.text() for code, tab in tabs.items()}, template)
+        if found is None:
+            return None
+        if found.language:
+            self.tabs.setCurrentWidget(tabs[found.language])
+            tabs[found.language].focus_editor()
+        if found.field:
+            self.templates.fields[found.field].setFocus()
+        return found.message
 
     def save(self) -> None:
+        if not self.save_button.isEnabled():
+            return  # still loading, or a write is on its way (Ctrl+S pressed twice)
         plan = self._plan()
         if plan is not None:
             self._write(plan, None)
 
     def submit(self) -> None:
+        if not self.submit_button.isEnabled():
+            return
         for tab in self.tabs_by_code().values():
             tab.scan_flags()  # now, not after the pause: nothing flagged may slip through
         if self.flag_keys() and not self.ack.isChecked():
@@ -361,7 +358,18 @@ class ComposeWindow(QDialog):
             if code in record.languages:
                 self.tabs.tabBar().setTabButton(self.tabs.indexOf(tab), QTabBar.ButtonPosition.RightSide, None)
 
+    def _user_changed(self, user: UserRecord | None) -> None:
+        """The message carries the name of who wrote it: after a change of user this window saves nothing."""
+        if user is None or user.name != self._user.name:
+            self._user_gone = True
+            self._set_busy(True)
+            show_error(
+                self.error,
+                self.tr("{who} signed out: copy the text you need and close this window.").format(who=self._user.name),
+            )
+
     def _set_busy(self, busy: bool) -> None:
+        busy = busy or self._user_gone
         for button in (self.save_button, self.submit_button):
             button.setEnabled(not busy)
 

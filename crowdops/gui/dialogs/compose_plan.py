@@ -7,6 +7,7 @@ instead of creating a second one.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from collections.abc import Sequence
@@ -14,11 +15,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crowdops.domain.errors import CrowdOpsError
+from crowdops.domain.languages import language
+from crowdops.domain.templates import Template
+from crowdops.gui.wording import tr
 from crowdops.services.inputs import DraftInput
 
 if TYPE_CHECKING:
     from crowdops.app import App
     from crowdops.services.message_records import MessageRecord
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,31 @@ class Outcome:
     error: Exception | None = None
     submitted: bool = False
     changed: bool = True
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What stops a save, and where to put the cursor to fix it."""
+
+    message: str
+    language: str | None = None
+    field: str | None = None
+
+
+def problem(texts: dict[str, str], template: Template | None) -> Problem | None:
+    if not texts:
+        return Problem(tr("Add a language first (+ Add language)."))
+    for code, text in texts.items():
+        if not text.strip():
+            name = language(code).name
+            return Problem(tr("The {language} text is empty: write it, or close its tab.").format(language=name), code)
+    if template is not None:
+        used = {name for text in texts.values() for name in _PLACEHOLDER.findall(text)}
+        left = [name for name in template.placeholder_names if name in used]
+        if left:
+            listed = "; ".join(f"{n.replace('_', ' ')} ({template.description_of(n)})" for n in left)
+            return Problem(tr("Fill in first: {fields}.").format(fields=listed), field=left[0])
+    return None
 
 
 def same_text(saved: str | None, typed: str) -> bool:
