@@ -140,3 +140,12 @@ def test_templates_and_channels_are_listed(cli, tmp_path: Path):
     assert code == 0 and "road-closure" in out and "route-change" in out and "entry-gates" not in out  # a protest
     code, out, _ = cli("--json", "channel", "list")
     assert [c["platform"] for c in json.loads(out)] == ["mastodon", "sandbox"]
+
+
+def test_pasted_windows_line_breaks_are_kept_as_line_breaks_and_invisible_text_is_empty(cli):
+    code, _, err = cli("message", "draft", "--text", "Gate A closed.\r\nUse Gate B.", "--as", "comms")
+    assert code == 0, err
+    [message] = _messages(cli)
+    assert message["variants"][0]["text"] == "Gate A closed.\nUse Gate B."
+    code, _, err = cli("message", "draft", "--text", "\u200b\u200f ", "--as", "comms")
+    assert code == 1 and "The message text is empty" in err

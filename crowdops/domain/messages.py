@@ -71,8 +71,12 @@ def require_transition(current: MessageStatus, wanted: MessageStatus) -> None:
 
 
 def clean_text(text: str | None) -> str:
-    """Refuse text that no platform takes: empty, control characters, lone surrogates, longer than every limit."""
-    if text is None or not text.strip():
+    """Refuse text that no platform takes: empty, control characters, lone surrogates, longer than every limit.
+    Windows and old Mac line breaks become plain ones (they arrive with pasted text)."""
+    if text is not None:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    visible = "".join(c for c in (text or "") if unicodedata.category(c) != "Cf")  # zero-width and direction marks
+    if text is None or not visible.strip():
         raise ValidationError("The message text is empty.")
     try:
         text.encode("utf-8")
