@@ -171,3 +171,15 @@ def test_the_detail_clears_when_the_selected_incident_is_filtered_out_and_return
     bar.reset()
     qtbot.waitUntil(lambda: model.rowCount() == 1 and detail.record is not None, timeout=5000)
     assert window.timeline.table.selectionModel().hasSelection()
+
+
+def test_selecting_an_entry_that_is_already_shown_needs_no_further_reload(
+    window: MainWindow, staffed: App, qtbot: QtBot
+):
+    """After a quick log, the reload started by the change's event may land before the dialog reports back."""
+    op = staffed.operations.current()
+    logged = staffed.incidents.log(op.id, IncidentInput("medical", 2, "Ambulance at Syntagma"), actor="cmdr")
+    qtbot.waitUntil(lambda: window.timeline.model.rowCount() == 1 and not window.timeline.model.loading, timeout=5000)
+    window.timeline.table.clearSelection()
+    window.timeline.select_when_shown(logged.root_id)
+    assert window.timeline.selected_record().id == logged.id

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from crowdops.domain.audit import AuditEntry
-from crowdops.domain.messages import MessageStatus
+from crowdops.domain.messages import MessageStatus, Priority
 from crowdops.domain.times import format_local
 from crowdops.gui.views.widgets import chip, clear_layout, set_direction, text_label
 from crowdops.gui.wording import (
@@ -29,10 +29,14 @@ if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
 
 EDITABLE = (MessageStatus.DRAFT, MessageStatus.REJECTED)
+WITHDRAWABLE = (MessageStatus.DRAFT, MessageStatus.SUBMITTED, MessageStatus.APPROVED, MessageStatus.REJECTED)
+UNREVIEWED_ALLOWED = (MessageStatus.DRAFT, MessageStatus.SUBMITTED)
 
 
 class MessageDetail(QWidget):
     edit_requested = Signal(object)  # MessageRecord
+    withdraw_requested = Signal(object)  # MessageRecord
+    break_glass_requested = Signal(object)  # MessageRecord
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +58,15 @@ class MessageDetail(QWidget):
         self.edit_button = QPushButton(self.tr("&Edit…"))
         self.edit_button.setToolTip(self.tr("Change the text or the channels of this message (Alt+E)"))
         self.edit_button.clicked.connect(lambda: self._record and self.edit_requested.emit(self._record))
+        self.withdraw_button = QPushButton(self.tr("&Withdraw…"))
+        self.withdraw_button.setToolTip(self.tr("Stop this message before it is published (Alt+W)"))
+        self.withdraw_button.clicked.connect(lambda: self._record and self.withdraw_requested.emit(self._record))
+        self.break_glass_button = QPushButton(self.tr("Publish &unreviewed…"))
+        self.break_glass_button.setObjectName("Danger")
+        self.break_glass_button.setToolTip(
+            self.tr("A commander's own life-safety message, without a second approver, with a reason (Alt+U)")
+        )
+        self.break_glass_button.clicked.connect(lambda: self._record and self.break_glass_requested.emit(self._record))
         self.text_labels: dict[str, QWidget] = {}
         self.show_nothing()
 
@@ -93,9 +106,18 @@ class MessageDetail(QWidget):
         if record.status_reason:
             name = "Danger" if record.status is MessageStatus.REJECTED else "Muted"
             add(text_label(f"{self.tr(record.status.label)}: {record.status_reason}", name))
+        actions = QHBoxLayout()
         if record.status in EDITABLE:
-            add(self.edit_button)
+            actions.addWidget(self.edit_button)
             self.edit_button.show()
+        if record.priority is Priority.LIFE_SAFETY and record.status in UNREVIEWED_ALLOWED:
+            actions.addWidget(self.break_glass_button)
+            self.break_glass_button.show()
+        if record.status in WITHDRAWABLE:
+            actions.addWidget(self.withdraw_button)
+            self.withdraw_button.show()
+        actions.addStretch(1)
+        self._layout.addLayout(actions)
         self._texts(record)
         self._section(self.tr("Channels"))
         if record.channels:
@@ -169,4 +191,4 @@ class MessageDetail(QWidget):
         self._layout.addWidget(text_label(title, "SectionTitle"))
 
     def _clear(self) -> None:
-        clear_layout(self._layout, keep=[self.edit_button])
+        clear_layout(self._layout, keep=[self.edit_button, self.withdraw_button, self.break_glass_button])

@@ -4,7 +4,7 @@ what to do next, and the detail pane of the selected message."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from crowdops.domain.audit import AuditEntry
 from crowdops.domain.messages import MessageStatus
+from crowdops.gui.dialogs.message_actions import BreakGlassDialog, WithdrawDialog
 from crowdops.gui.models.message_model import Column, MessageFilter, MessageModel
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.message_detail import MessageDetail
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 
 # The text gets the room: the purpose is the detail pane's title, and many languages show as a count.
 COLUMNS = (Column.STATUS, Column.PRIORITY, Column.TEXT, Column.LANGUAGES, Column.UPDATED)
+
+
+_D = TypeVar("_D", WithdrawDialog, BreakGlassDialog)
 
 
 class MessagesView(QWidget):
@@ -90,6 +94,8 @@ class MessagesView(QWidget):
         self.stack.addWidget(self.empty)
         self.detail = MessageDetail()
         self.detail.edit_requested.connect(self.edit_requested)
+        self.detail.withdraw_requested.connect(self.withdraw)
+        self.detail.break_glass_requested.connect(self.publish_unreviewed)
 
         left = QWidget()
         column = QVBoxLayout(left)
@@ -222,6 +228,17 @@ class MessagesView(QWidget):
     def _show_detail(self, record: MessageRecord, trail: list[AuditEntry], op: OperationRecord) -> None:
         if self._keep == record.id:  # still the selected message when its trail arrived
             self.detail.show_message(record, trail, op.tz, self._state.clock())
+
+    def withdraw(self, record: MessageRecord) -> WithdrawDialog:
+        return self._open(WithdrawDialog(self._state, record, self))
+
+    def publish_unreviewed(self, record: MessageRecord) -> BreakGlassDialog:
+        return self._open(BreakGlassDialog(self._state, record, self))
+
+    def _open(self, dialog: _D) -> _D:
+        dialog.done.connect(lambda changed: self.select_when_shown(changed.id))
+        dialog.open()
+        return dialog
 
     def selected_record(self) -> MessageRecord | None:
         return self.detail.record

@@ -19,9 +19,13 @@ class StatusBar(QStatusBar):
         self.user = QLabel()
         self.clock = QLabel()
         self.clock.setObjectName("StatusClock")
-        self.connectivity = QLabel(self.tr("○ No channels set up — nothing to publish"))
+        self.connectivity = QLabel(
+            self.tr("○ Offline: publishing is not set up yet — approved posts wait in the outbox")
+        )
         self.connectivity.setObjectName("StatusConnectivity")
-        self.connectivity.setToolTip(self.tr("Publishing channels and the outbox are not set up yet"))
+        self.connectivity.setToolTip(
+            self.tr("CrowdOps does not send anything yet: approved posts are kept, queued, until publishing lands")
+        )
         for widget in (self.operation, self.user, self.clock):
             widget.setContentsMargins(8, 0, 12, 0)
             self.addWidget(widget)

@@ -132,8 +132,11 @@ class TimelineView(QWidget):
             self.model.refresh()
 
     def select_when_shown(self, root_id: uuid.UUID) -> None:
-        """Select this incident once the next reload shows it (after a quick log or a correction)."""
+        """Select this incident now if it is shown, else once a reload shows it (after a quick log or a
+        correction, the reload that the change's event starts may land before or after this call)."""
         self._keep_root = root_id
+        if not self.model.loading and self.model.row_of(root_id) is not None:
+            self._after_reload()
 
     def _after_reload(self) -> None:
         row = self.model.row_of(self._keep_root) if self._keep_root else None

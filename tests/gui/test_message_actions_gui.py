@@ -1,0 +1,57 @@
+"""Withdrawing a message and publishing a life-safety message unreviewed, from the Messages view."""
+
+from pytestqt.qtbot import QtBot
+
+from crowdops.app import App
+from crowdops.domain.messages import MessageStatus
+from crowdops.gui.main_window import MESSAGES, MainWindow
+from tests.gui.messages_helpers import add_channels, sign_in, submitted
+
+
+def _select(window: MainWindow, qtbot: QtBot, message_id) -> None:  # type: ignore[no-untyped-def]
+    view = window.messages
+    window.nav.setCurrentRow(MESSAGES)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=5000)
+    view.select_when_shown(message_id)
+    view.reload()
+    qtbot.waitUntil(lambda: view.detail.record is not None and view.detail.record.id == message_id, timeout=5000)
+    qtbot.waitUntil(lambda: view.detail.withdraw_button.isVisible(), timeout=5000)  # the last reload has landed
+
+
+def test_withdraw_from_the_detail_pane_cancels_the_message(window: MainWindow, staffed: App, qtbot: QtBot):
+    add_channels(staffed)
+    record = submitted(staffed, "Gates open at 18:00.")
+    sign_in(window, staffed, "comms")
+    _select(window, qtbot, record.id)
+    assert window.messages.detail.withdraw_button.isVisible()
+    assert not window.messages.detail.break_glass_button.isVisible()  # routine: never unreviewed
+    dialog = window.messages.withdraw(window.messages.detail.record)
+    dialog.reason.setPlainText("Gates open later than planned")
+    with qtbot.waitSignal(dialog.done, timeout=5000):
+        dialog.buttons.accepted.emit()
+    after = staffed.messages.get(record.id.hex)
+    assert after.status is MessageStatus.WITHDRAWN and after.status_reason == "Gates open later than planned"
+
+
+def test_a_commander_publishes_their_own_life_safety_message_unreviewed_with_a_reason(
+    window: MainWindow, staffed: App, qtbot: QtBot
+):
+    add_channels(staffed)
+    record = submitted(staffed, "Move away from Gate C now: crush risk.", author="cmdr", priority="life-safety")
+    sign_in(window, staffed, "cmdr")
+    _select(window, qtbot, record.id)
+    assert window.messages.detail.break_glass_button.isVisible()
+    dialog = window.messages.publish_unreviewed(window.messages.detail.record)
+    dialog.passphrase.setText("secret-1")
+    dialog.buttons.accepted.emit()  # no reason yet
+    assert "Write why" in dialog.error.text() and staffed.messages.get(record.id.hex).status is MessageStatus.SUBMITTED
+    dialog.reason.setPlainText("No second commander reachable; crowd pressure rising")
+    dialog.passphrase.setText("wrong")
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "Wrong passphrase" in dialog.error.text(), timeout=5000)
+    dialog.passphrase.setText("secret-1")
+    with qtbot.waitSignal(dialog.done, timeout=5000):
+        dialog.buttons.accepted.emit()
+    after = staffed.messages.get(record.id.hex)
+    assert after.status is MessageStatus.APPROVED and after.last_approval.unreviewed
+    assert after.outbox and all(o.status == "queued" for o in after.outbox)
