@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QSplitter,
     QStackedWidget,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +26,7 @@ from crowdops.domain.messages import MessageStatus
 from crowdops.gui.dialogs.message_actions import BreakGlassDialog, WithdrawDialog
 from crowdops.gui.models.message_model import Column, MessageFilter, MessageModel
 from crowdops.gui.state import GuiState
+from crowdops.gui.views.layouts import list_and_detail
 from crowdops.gui.views.message_detail import MessageDetail
 from crowdops.gui.views.widgets import ChipDelegate, chip_width
 from crowdops.services.records import OperationRecord
@@ -97,22 +96,7 @@ class MessagesView(QWidget):
         self.detail.withdraw_requested.connect(self.withdraw)
         self.detail.break_glass_requested.connect(self.publish_unreviewed)
 
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(bar)
-        column.addWidget(self.stack, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([880, 380])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        list_and_detail(self, bar, self.stack, self.detail, (880, 380))
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

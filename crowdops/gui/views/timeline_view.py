@@ -7,10 +7,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QSplitter,
     QStackedWidget,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -19,6 +17,7 @@ from crowdops.gui.state import GuiState
 from crowdops.gui.theme import Colours
 from crowdops.gui.views.filter_bar import FilterBar
 from crowdops.gui.views.incident_detail import IncidentDetail
+from crowdops.gui.views.layouts import list_and_detail
 from crowdops.services.inputs import TimelineQuery
 from crowdops.services.records import IncidentRecord, OperationRecord
 from crowdops.store.filters import PageKey, TimelineFilter
@@ -56,22 +55,7 @@ class TimelineView(QWidget):
         self.detail = IncidentDetail()
         self.detail.correct_requested.connect(self.correct_requested)
 
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.filters)
-        column.addWidget(self.stack, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([1000, 320])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        list_and_detail(self, self.filters, self.stack, self.detail, (1000, 320))
 
         self.filters.changed.connect(self.apply_filters)
         self.model.reloaded.connect(self._after_reload)
