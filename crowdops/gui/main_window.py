@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         state.bridge.operations_changed.connect(self.load_operations)
         state.bridge.current_operation_changed.connect(self._current_operation_changed)
         self.timeline.correct_requested.connect(self.correct_incident)
+        self.timeline.message_requested.connect(self.new_message)
         self.messages.edit_requested.connect(self.edit_message)
         self.review.waiting_changed.connect(self._show_waiting)
         self.review.approved.connect(lambda r: self._message_done(r, self.tr("Approved and queued: {what}")))
@@ -335,13 +336,15 @@ class MainWindow(QMainWindow):
 
     # -- messages -----------------------------------------------------------------------------------------
 
-    def new_message(self) -> "ComposeWindow | None":
-        return self._compose(None)
+    def new_message(self, answers: "IncidentRecord | None" = None) -> "ComposeWindow | None":
+        return self._compose(None, answers)
 
     def edit_message(self, record: "MessageRecord") -> "ComposeWindow | None":
         return self._compose(record)
 
-    def _compose(self, record: "MessageRecord | None") -> "ComposeWindow | None":
+    def _compose(
+        self, record: "MessageRecord | None", answers: "IncidentRecord | None" = None
+    ) -> "ComposeWindow | None":
         from crowdops.gui.dialogs.compose import ComposeWindow  # the privacy checker loads when first needed
 
         op = self.state.operation
@@ -354,7 +357,7 @@ class MainWindow(QMainWindow):
         except CrowdOpsError as refusal:
             self.statusBar().showMessage(str(refusal), 8000)
             return None
-        window = ComposeWindow(self.state, op, user, record, self)
+        window = ComposeWindow(self.state, op, user, record, self, answers=answers)
         submitted, saved = self.tr("Submitted for approval: {what}"), self.tr("Draft saved: {what}")
         window.saved.connect(lambda done, sent: self._message_done(done, submitted if sent else saved))
         window.show()

@@ -4,7 +4,9 @@ from pytestqt.qtbot import QtBot
 
 from crowdops.app import App
 from crowdops.domain.messages import MessageStatus
+from crowdops.gui.dialogs.compose import ComposeWindow
 from crowdops.gui.main_window import MESSAGES, MainWindow
+from crowdops.services.inputs import IncidentInput
 from tests.gui.messages_helpers import add_channels, sign_in, submitted
 
 
@@ -55,3 +57,24 @@ def test_a_commander_publishes_their_own_life_safety_message_unreviewed_with_a_r
     after = staffed.messages.get(record.id.hex)
     assert after.status is MessageStatus.APPROVED and after.last_approval.unreviewed
     assert after.outbox and all(o.status == "queued" for o in after.outbox)
+
+
+def test_a_message_written_from_an_incident_is_linked_to_it(window: MainWindow, staffed: App, qtbot: QtBot):
+    add_channels(staffed)
+    sign_in(window, staffed, "comms")
+    op = staffed.operations.current()
+    incident = staffed.incidents.log(op.id, IncidentInput("road-closure", 2, "Stadiou closed by police"), actor="comms")
+    timeline = window.timeline
+    qtbot.waitUntil(lambda: timeline.model.rowCount() == 1, timeout=5000)
+    timeline.table.selectRow(0)
+    qtbot.waitUntil(lambda: timeline.detail.record is not None, timeout=5000)
+    timeline.detail.message_button.click()
+    compose = window.findChild(ComposeWindow)
+    assert compose is not None
+    qtbot.waitUntil(lambda: compose.save_button.isEnabled(), timeout=5000)
+    assert compose.answers.id == incident.id
+    compose.tabs_by_code()["en"].editor.setPlainText("Stadiou Street is closed. Use Panepistimiou.")
+    with qtbot.waitSignal(compose.saved, timeout=5000):
+        compose.save()
+    [message] = staffed.messages.list(op.id)
+    assert message.links == [("incident", incident.root_id)]

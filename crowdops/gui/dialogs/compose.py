@@ -41,6 +41,7 @@ from crowdops.services.records import ChannelRecord, OperationRecord, UserRecord
 if TYPE_CHECKING:
     from crowdops.gui.state import GuiState
     from crowdops.services.message_records import MessageRecord
+    from crowdops.services.records import IncidentRecord
 
 
 class ComposeWindow(QDialog):
@@ -54,8 +55,10 @@ class ComposeWindow(QDialog):
         user: UserRecord,
         record: MessageRecord | None = None,
         parent: QWidget | None = None,
+        answers: IncidentRecord | None = None,
     ) -> None:
         super().__init__(parent)
+        self.answers = answers if record is None else None  # the incident a new message answers
         self.setWindowFlag(Qt.WindowType.Window)  # its own window: the main window stays usable meanwhile
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._state, self._op, self._user = state, op, user
@@ -148,6 +151,17 @@ class ComposeWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.templates)
+        if self.answers is not None:
+            layout.addWidget(
+                text_label(
+                    self.tr("Answers incident {id}: {category}, {what}").format(
+                        id=self.answers.root_id.hex[:8],
+                        category=self.answers.category_label,
+                        what=self.answers.description[:90],
+                    ),
+                    "Muted",
+                )
+            )
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.channels)
         layout.addWidget(self.flag_summary)
@@ -286,6 +300,7 @@ class ComposeWindow(QDialog):
             template_languages=template.languages if template else (),
             values=self.templates.values(),
             existing=self.record,
+            links=[("incident", self.answers.root_id.hex)] if self.answers and self.record is None else [],
         )
 
     def _problem(self, tabs: dict[str, LanguageTab], template: Template | None) -> str | None:

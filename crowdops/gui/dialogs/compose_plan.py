@@ -40,6 +40,7 @@ class ComposePlan:
     template_languages: Sequence[str] = ()
     values: dict[str, str] = field(default_factory=dict)
     existing: MessageRecord | None = None  # editing a saved message
+    links: Sequence[tuple[str, str]] = ()  # (kind, id) a new message answers, e.g. ("incident", "3f2a…")
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,17 @@ def _first_draft(plan: ComposePlan) -> DraftInput:
                 purpose=plan.purpose,
                 priority=plan.priority,
                 channels=plan.channels,
+                links=plan.links,
             )
     code, text = next(iter(plan.texts.items()))
-    return DraftInput(text=text, language=code, purpose=plan.purpose, priority=plan.priority, channels=plan.channels)
+    return DraftInput(
+        text=text,
+        language=code,
+        purpose=plan.purpose,
+        priority=plan.priority,
+        channels=plan.channels,
+        links=plan.links,
+    )
 
 
 def run(app: App, plan: ComposePlan, acknowledge: Sequence[str] | None = None) -> Outcome:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLay
 from crowdops.domain.enums import SEVERITY_LABELS
 from crowdops.domain.incidents import MethaneReport
 from crowdops.domain.times import format_local
+from crowdops.gui.views.widgets import clear_layout
 from crowdops.services.records import IncidentRecord
 
 
@@ -25,6 +26,7 @@ def _label(text: str = "", name: str | None = None, rich: bool = False) -> QLabe
 
 class IncidentDetail(QWidget):
     correct_requested = Signal(object)  # IncidentRecord
+    message_requested = Signal(object)  # IncidentRecord
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +48,9 @@ class IncidentDetail(QWidget):
         self.correct_button = QPushButton(self.tr("Correct…"))
         self.correct_button.setToolTip(self.tr("Append a corrected version (Ctrl+E); the original stays in history"))
         self.correct_button.clicked.connect(self._request_correction)
+        self.message_button = QPushButton(self.tr("Write a public message about this…"))
+        self.message_button.setToolTip(self.tr("A new message that answers this incident (Ctrl+N with it linked)"))
+        self.message_button.clicked.connect(lambda: self._record and self.message_requested.emit(self._record))
         self.show_nothing()
 
     def _request_correction(self) -> None:
@@ -74,6 +79,7 @@ class IncidentDetail(QWidget):
         if latest.methane:
             self._methane(latest.methane)
         add(self.correct_button)
+        add(self.message_button)
         add(_label(self.tr("History"), "SectionTitle"))
         for version in reversed(versions):
             self._version(version, tz)
@@ -103,13 +109,8 @@ class IncidentDetail(QWidget):
         self._layout.addWidget(_label(f"{text}\n{version.description}"))
 
     def _clear(self) -> None:
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            widget = item.widget()
-            if widget is not None and widget is not self.correct_button:
-                widget.hide()  # at once: deleteLater waits for the event loop, and the pane must not show both
-                widget.deleteLater()
-        self.correct_button.setParent(None)
+        # Hidden at once (deleteLater waits for the event loop, and the pane must not show both); the buttons stay.
+        clear_layout(self._layout, keep=[self.correct_button, self.message_button])
 
     @property
     def record(self) -> IncidentRecord | None:

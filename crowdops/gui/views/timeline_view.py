@@ -25,6 +25,7 @@ from crowdops.store.filters import PageKey, TimelineFilter
 
 class TimelineView(QWidget):
     correct_requested = Signal(object)  # IncidentRecord
+    message_requested = Signal(object)  # IncidentRecord: write a public message about it
 
     def __init__(self, state: GuiState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +55,7 @@ class TimelineView(QWidget):
         self.stack.addWidget(self.empty)
         self.detail = IncidentDetail()
         self.detail.correct_requested.connect(self.correct_requested)
+        self.detail.message_requested.connect(self.message_requested)
 
         list_and_detail(self, self.filters, self.stack, self.detail, (1000, 320))
 
