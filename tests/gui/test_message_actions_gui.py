@@ -1,12 +1,13 @@
 """Withdrawing a message and publishing a life-safety message unreviewed, from the Messages view."""
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from crowdops.app import App
 from crowdops.domain.messages import MessageStatus
 from crowdops.gui.dialogs.compose import ComposeWindow
 from crowdops.gui.main_window import MESSAGES, MainWindow
-from crowdops.services.inputs import IncidentInput
+from crowdops.services.inputs import DraftInput, IncidentInput
 from tests.gui.messages_helpers import add_channels, sign_in, submitted
 
 
@@ -78,3 +79,26 @@ def test_a_message_written_from_an_incident_is_linked_to_it(window: MainWindow, 
         compose.save()
     [message] = staffed.messages.list(op.id)
     assert message.links == [("incident", incident.root_id)]
+
+
+def test_a_channel_gets_its_own_shorter_text(window: MainWindow, staffed: App, qtbot: QtBot):
+    add_channels(staffed)
+    op = staffed.operations.current()
+
+    record = staffed.messages.draft(
+        op.id, DraftInput(text="Gates open at 18:00 today at every entrance."), actor="comms"
+    )
+    sign_in(window, staffed, "comms")
+    _select(window, qtbot, record.id)
+    assert window.messages.detail.channel_text_button.isVisible()
+    dialog = window.messages.channel_text(window.messages.detail.record)
+    dialog.channel.setCurrentIndex(dialog.channel.findText("Training feed", flags=Qt.MatchFlag.MatchStartsWith))
+    assert dialog.text.toPlainText() == "Gates open at 18:00 today at every entrance."
+    dialog.text.setPlainText("x" * 300)
+    assert "too long" in dialog.counter.text()  # the sandbox counts as X: 280
+    dialog.text.setPlainText("Gates open 18:00.")
+    with qtbot.waitSignal(dialog.done, timeout=5000):
+        dialog.buttons.accepted.emit()
+    after = staffed.messages.get(record.id.hex)
+    assert after.text("en", "Training feed") == "Gates open 18:00."
+    assert after.text("en", "Police Mastodon") == "Gates open at 18:00 today at every entrance."

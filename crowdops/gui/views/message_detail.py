@@ -36,6 +36,7 @@ UNREVIEWED_ALLOWED = (MessageStatus.DRAFT, MessageStatus.SUBMITTED)
 class MessageDetail(QWidget):
     edit_requested = Signal(object)  # MessageRecord
     withdraw_requested = Signal(object)  # MessageRecord
+    channel_text_requested = Signal(object)  # MessageRecord
     break_glass_requested = Signal(object)  # MessageRecord
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -67,6 +68,13 @@ class MessageDetail(QWidget):
             self.tr("A commander's own life-safety message, without a second approver, with a reason (Alt+U)")
         )
         self.break_glass_button.clicked.connect(lambda: self._record and self.break_glass_requested.emit(self._record))
+        self.channel_text_button = QPushButton(self.tr("&Channel text…"))
+        self.channel_text_button.setToolTip(
+            self.tr("Give one channel its own text in a language, e.g. shorter for X (Alt+C)")
+        )
+        self.channel_text_button.clicked.connect(
+            lambda: self._record and self.channel_text_requested.emit(self._record)
+        )
         self.text_labels: dict[str, QWidget] = {}
         self.show_nothing()
 
@@ -110,6 +118,9 @@ class MessageDetail(QWidget):
         if record.status in EDITABLE:
             actions.addWidget(self.edit_button)
             self.edit_button.show()
+            if record.channels:
+                actions.addWidget(self.channel_text_button)
+                self.channel_text_button.show()
         if record.priority is Priority.LIFE_SAFETY and record.status in UNREVIEWED_ALLOWED:
             actions.addWidget(self.break_glass_button)
             self.break_glass_button.show()
@@ -191,4 +202,7 @@ class MessageDetail(QWidget):
         self._layout.addWidget(text_label(title, "SectionTitle"))
 
     def _clear(self) -> None:
-        clear_layout(self._layout, keep=[self.edit_button, self.withdraw_button, self.break_glass_button])
+        clear_layout(
+            self._layout,
+            keep=[self.edit_button, self.channel_text_button, self.withdraw_button, self.break_glass_button],
+        )

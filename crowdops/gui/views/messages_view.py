@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from crowdops.domain.audit import AuditEntry
 from crowdops.domain.messages import MessageStatus
+from crowdops.gui.dialogs.channel_text import ChannelTextDialog
 from crowdops.gui.dialogs.message_actions import BreakGlassDialog, WithdrawDialog
 from crowdops.gui.models.message_model import Column, MessageFilter, MessageModel
 from crowdops.gui.state import GuiState
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 COLUMNS = (Column.STATUS, Column.PRIORITY, Column.TEXT, Column.LANGUAGES, Column.UPDATED)
 
 
-_D = TypeVar("_D", WithdrawDialog, BreakGlassDialog)
+_D = TypeVar("_D", WithdrawDialog, BreakGlassDialog, ChannelTextDialog)
 
 
 class MessagesView(QWidget):
@@ -94,6 +95,7 @@ class MessagesView(QWidget):
         self.detail = MessageDetail()
         self.detail.edit_requested.connect(self.edit_requested)
         self.detail.withdraw_requested.connect(self.withdraw)
+        self.detail.channel_text_requested.connect(self.channel_text)
         self.detail.break_glass_requested.connect(self.publish_unreviewed)
 
         list_and_detail(self, bar, self.stack, self.detail, (880, 380))
@@ -215,6 +217,9 @@ class MessagesView(QWidget):
 
     def withdraw(self, record: MessageRecord) -> WithdrawDialog:
         return self._open(WithdrawDialog(self._state, record, self))
+
+    def channel_text(self, record: MessageRecord) -> ChannelTextDialog:
+        return self._open(ChannelTextDialog(self._state, record, self))
 
     def publish_unreviewed(self, record: MessageRecord) -> BreakGlassDialog:
         return self._open(BreakGlassDialog(self._state, record, self))
