@@ -4,11 +4,12 @@ import html
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from crowdops.domain.enums import SEVERITY_LABELS
 from crowdops.domain.incidents import MethaneReport
 from crowdops.domain.times import format_local
+from crowdops.gui.views.layouts import scrolling_pane
 from crowdops.gui.views.widgets import clear_layout
 from crowdops.services.records import IncidentRecord
 
@@ -30,21 +31,8 @@ class IncidentDetail(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("DetailPane")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setMinimumWidth(280)
+        self._layout = scrolling_pane(self, 280)
         self._record: IncidentRecord | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        self._body = QWidget()
-        scroll.setWidget(self._body)
-        self._layout = QVBoxLayout(self._body)
-        self._layout.setContentsMargins(14, 12, 14, 12)
-        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.correct_button = QPushButton(self.tr("Correct…"))
         self.correct_button.setToolTip(self.tr("Append a corrected version (Ctrl+E); the original stays in history"))
         self.correct_button.clicked.connect(self._request_correction)

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from crowdops.domain.audit import AuditEntry
 from crowdops.domain.messages import MessageStatus, Priority
 from crowdops.domain.times import format_local
+from crowdops.gui.views.layouts import scrolling_pane
 from crowdops.gui.views.widgets import chip, clear_layout, set_direction, text_label
 from crowdops.gui.wording import (
     OUTBOX_WORDS,
@@ -41,21 +42,8 @@ class MessageDetail(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("DetailPane")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setMinimumWidth(340)
+        self._layout = scrolling_pane(self, 340)
         self._record: MessageRecord | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        self._layout = QVBoxLayout(body)
-        self._layout.setContentsMargins(14, 12, 14, 12)
-        self._layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.edit_button = QPushButton(self.tr("&Edit…"))
         self.edit_button.setToolTip(self.tr("Change the text or the channels of this message (Alt+E)"))
         self.edit_button.clicked.connect(lambda: self._record and self.edit_requested.emit(self._record))

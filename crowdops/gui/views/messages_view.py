@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
-    QStackedWidget,
     QTableView,
     QWidget,
 )
@@ -27,7 +25,7 @@ from crowdops.gui.dialogs.channel_text import ChannelTextDialog
 from crowdops.gui.dialogs.message_actions import BreakGlassDialog, WithdrawDialog
 from crowdops.gui.models.message_model import Column, MessageFilter, MessageModel
 from crowdops.gui.state import GuiState
-from crowdops.gui.views.layouts import list_and_detail
+from crowdops.gui.views.layouts import list_and_detail, with_empty_state
 from crowdops.gui.views.message_detail import MessageDetail
 from crowdops.gui.views.widgets import ChipDelegate, chip_width
 from crowdops.services.records import OperationRecord
@@ -85,13 +83,7 @@ class MessagesView(QWidget):
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setSectionResizeMode(COLUMNS.index(Column.TEXT), QHeaderView.ResizeMode.Stretch)
         self._size_columns()
-        self.empty = QLabel()
-        self.empty.setObjectName("EmptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
+        self.stack, self.empty = with_empty_state(self.table)
         self.detail = MessageDetail()
         self.detail.edit_requested.connect(self.edit_requested)
         self.detail.withdraw_requested.connect(self.withdraw)

@@ -2,12 +2,10 @@
 
 import uuid
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
-    QStackedWidget,
     QTableView,
     QWidget,
 )
@@ -17,7 +15,7 @@ from crowdops.gui.state import GuiState
 from crowdops.gui.theme import Colours
 from crowdops.gui.views.filter_bar import FilterBar
 from crowdops.gui.views.incident_detail import IncidentDetail
-from crowdops.gui.views.layouts import list_and_detail
+from crowdops.gui.views.layouts import list_and_detail, with_empty_state
 from crowdops.services.inputs import TimelineQuery
 from crowdops.services.records import IncidentRecord, OperationRecord
 from crowdops.store.filters import PageKey, TimelineFilter
@@ -46,13 +44,7 @@ class TimelineView(QWidget):
         self._size_columns()
         self.table.setColumnHidden(Column.SOURCE, True)  # in the detail pane; the table keeps what a glance needs
         header.setSectionResizeMode(Column.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-        self.empty = QLabel()
-        self.empty.setObjectName("EmptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
+        self.stack, self.empty = with_empty_state(self.table)
         self.detail = IncidentDetail()
         self.detail.correct_requested.connect(self.correct_requested)
         self.detail.message_requested.connect(self.message_requested)
