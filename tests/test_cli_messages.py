@@ -149,3 +149,25 @@ def test_pasted_windows_line_breaks_are_kept_as_line_breaks_and_invisible_text_i
     assert message["variants"][0]["text"] == "Gate A closed.\nUse Gate B."
     code, _, err = cli("message", "draft", "--text", "\u200b\u200f ", "--as", "comms")
     assert code == 1 and "The message text is empty" in err
+
+
+def test_break_glass_is_only_for_a_commanders_own_life_safety_message(cli):
+    theirs = cli("message", "draft", "--text", "Leave Gate C now.", "--priority", "life-safety", "--as", "comms")[
+        1
+    ].strip()
+    code, _, err = cli("message", "approve", theirs, "--break-glass", "No time", "--as", "cmdr", passphrase="secret-1")
+    assert code == 1 and "Only a message you wrote yourself" in err
+    assert _messages(cli)[0]["status"] == "draft"
+    own = cli("message", "draft", "--text", "Leave Gate D now.", "--priority", "life-safety", "--as", "cmdr")[1].strip()
+    code, out, err = cli(
+        "message",
+        "approve",
+        own,
+        "--break-glass",
+        "Crush risk, nobody to co-sign",
+        "--as",
+        "cmdr",
+        passphrase="secret-1",
+    )
+    assert code == 0, err
+    assert "UNREVIEWED" in out

@@ -239,6 +239,11 @@ class ApprovalService:
             raise PermissionDeniedError("Only a life-safety message may go out without a second approver.")
         if message.status not in (MessageStatus.DRAFT.value, MessageStatus.SUBMITTED.value):
             require_transition(MessageStatus(message.status), MessageStatus.APPROVED)
+        if session.get(MessageContributor, (message.id, user.id)) is None:
+            # Someone else's message has a second person at hand already: its author. Review it normally.
+            raise PermissionDeniedError(
+                "Only a message you wrote yourself may go out without a second approver; approve this one normally."
+            )
         self._check_ready(session, message, op)
         variants, _, _ = content_of(session, message)
         if any(f.acknowledged_by is None for f in flags_of(session, message, variants)):
