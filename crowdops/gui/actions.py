@@ -1,9 +1,9 @@
 """Every action has a shortcut, shown in its menu entry and in its tooltip (UI.md)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenuBar, QWidget
 
 
 def make_action(
@@ -29,3 +29,17 @@ def make_action(
 
 def shortcut_text(action: QAction) -> str:
     return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def add_actions(target: QWidget, actions: "Iterable[QAction | None]") -> None:
+    """Add actions to a menu or tool bar in order; None is a separator."""
+    for action in actions:
+        if action is None:
+            target.addSeparator()  # type: ignore[attr-defined]
+        else:
+            target.addAction(action)
+
+
+def fill_menu_bar(bar: QMenuBar, menus: "Iterable[tuple[str, Iterable[QAction | None]]]") -> None:
+    for title, actions in menus:
+        add_actions(bar.addMenu(title), actions)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from crowdops.domain.errors import CrowdOpsError
 from crowdops.domain.permissions import require_can_compose
-from crowdops.gui.actions import make_action, shortcut_text
+from crowdops.gui.actions import add_actions, fill_menu_bar, make_action, shortcut_text
 from crowdops.gui.dialogs.correct_incident import CorrectIncidentDialog
 from crowdops.gui.dialogs.methane import MethaneDialog
 from crowdops.gui.dialogs.quick_log import QuickLogDialog
@@ -195,35 +195,33 @@ class MainWindow(QMainWindow):
         self.op_switcher.activated.connect(self._switch_operation)
         bar.addWidget(self.op_switcher)
         bar.addSeparator()
-        for action in (self.act_quick_log, self.act_methane, self.act_correct, None, self.act_new_message):
-            bar.addAction(action) if action else bar.addSeparator()
+        add_actions(bar, (self.act_quick_log, self.act_methane, self.act_correct, None, self.act_new_message))
         self.addToolBar(bar)
 
     def _build_menus(self) -> None:
-        menus = self.menuBar()
-        file = menus.addMenu(self.tr("&File"))
-        for action in (self.act_sign_in, self.act_sign_out, None, self.act_quit):
-            file.addAction(action) if action else file.addSeparator()
-        incident = menus.addMenu(self.tr("&Incident"))
-        for action in (self.act_quick_log, self.act_methane, self.act_correct):
-            incident.addAction(action)
-        message = menus.addMenu(self.tr("&Message"))
-        message.addAction(self.act_new_message)
-        view = menus.addMenu(self.tr("&View"))
-        for action in (
-            self.act_timeline,
-            self.act_messages,
-            self.act_review,
-            self.act_operation,
-            self.act_find,
-            self.act_refresh,
-            None,
-            self.act_dark,
-            self.act_larger,
-        ):
-            view.addAction(action) if action else view.addSeparator()
-        help_menu = menus.addMenu(self.tr("&Help"))
-        help_menu.addAction(self.act_shortcuts)
+        fill_menu_bar(
+            self.menuBar(),
+            [
+                (self.tr("&File"), (self.act_sign_in, self.act_sign_out, None, self.act_quit)),
+                (self.tr("&Incident"), (self.act_quick_log, self.act_methane, self.act_correct)),
+                (self.tr("&Message"), (self.act_new_message,)),
+                (
+                    self.tr("&View"),
+                    (
+                        self.act_timeline,
+                        self.act_messages,
+                        self.act_review,
+                        self.act_operation,
+                        self.act_find,
+                        self.act_refresh,
+                        None,
+                        self.act_dark,
+                        self.act_larger,
+                    ),
+                ),
+                (self.tr("&Help"), (self.act_shortcuts,)),
+            ],
+        )
 
     # -- operations -------------------------------------------------------------------------------------
 
