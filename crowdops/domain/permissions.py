@@ -43,3 +43,10 @@ def require_can_approve(role: Role, exercise: bool, user: str) -> None:
 def require_can_manage_channels(role: Role, user: str) -> None:
     if role is not Role.COMMANDER:
         raise PermissionDeniedError(f"{user} is {role.noun_phrase}; only a commander may set up publishing channels.")
+
+
+def require_can_manage_rumours(role: Role, exercise: bool, user: str) -> None:
+    if role in (Role.COMMANDER, Role.COMMS) or (role is Role.TRAINER and exercise):
+        return
+    where = "an exercise" if exercise else "a live operation"
+    raise PermissionDeniedError(f"{user} is {role.noun_phrase} and may not manage rumours in {where}.")
