@@ -10,11 +10,13 @@ from crowdops.services.approvals import ApprovalService
 from crowdops.services.audit import AuditService
 from crowdops.services.channels import ChannelService
 from crowdops.services.context import ServiceContext
+from crowdops.services.decisions import DecisionService
 from crowdops.services.demo import DemoService
 from crowdops.services.demo_messages import DemoMessages
 from crowdops.services.incidents import IncidentService
 from crowdops.services.messages import MessageService
 from crowdops.services.operations import OperationService
+from crowdops.services.rumours import RumourService
 from crowdops.services.templates import TemplateLibrary
 from crowdops.services.users import UserService
 from crowdops.store.database import Database, open_database
@@ -43,6 +45,8 @@ class App:
     messages: MessageService
     approvals: ApprovalService
     demo_messages: DemoMessages
+    rumours: RumourService
+    decisions: DecisionService
 
     @property
     def db(self) -> Database:
@@ -71,6 +75,8 @@ def build_app(context: ServiceContext) -> App:
         messages=messages,
         approvals=approvals,
         demo_messages=DemoMessages(operations, channels, messages, approvals),
+        rumours=RumourService(context, messages, templates),
+        decisions=DecisionService(context, messages, templates),
     )
 
 

@@ -10,10 +10,12 @@ from crowdops import __version__
 from crowdops.cli import (
     commands_audit,
     commands_channels,
+    commands_decisions,
     commands_incidents,
     commands_measure,
     commands_messages,
     commands_ops,
+    commands_rumours,
     commands_setup,
     commands_users,
 )
@@ -36,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands_incidents.register(commands, shared)
     commands_measure.register(commands, shared)
     commands_messages.register(commands, shared)
+    commands_rumours.register(commands, shared)
+    commands_decisions.register(commands, shared)
     commands_channels.register(commands, shared)
     commands_audit.register(commands, shared)
     commands_setup.add_gui_options(parser)  # no command: start the GUI
