@@ -28,9 +28,11 @@ from crowdops.gui.dialogs.sign_in import SignInDialog
 from crowdops.gui.preferences import Preferences
 from crowdops.gui.state import GuiState
 from crowdops.gui.theme import ThemeName, apply_theme
+from crowdops.gui.views.decisions_view import DecisionsView
 from crowdops.gui.views.messages_view import MessagesView
 from crowdops.gui.views.navigation import NavList
 from crowdops.gui.views.review_view import ReviewView
+from crowdops.gui.views.rumours_view import RumoursView
 from crowdops.gui.views.status_bar import StatusBar
 from crowdops.gui.views.timeline_view import TimelineView
 from crowdops.gui.wording import headline
@@ -39,9 +41,11 @@ from crowdops.services.records import IncidentRecord, OperationRecord, UserRecor
 if TYPE_CHECKING:
     from crowdops.app import App
     from crowdops.gui.dialogs.compose import ComposeWindow
+    from crowdops.gui.dialogs.registers import NewDecisionDialog, NewRumourDialog
     from crowdops.services.message_records import MessageRecord
 
 TIMELINE, MESSAGES, REVIEW = 0, 1, 2  # rows of the navigation list and pages of the view stack
+RUMOURS, DECISIONS = 3, 4  # the Outbox view (Ctrl+4) is not built yet; it will take row 3
 
 
 class MainWindow(QMainWindow):
@@ -63,12 +67,16 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("ExerciseBanner")
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.hide()
-        self.nav = NavList([self.tr("Timeline"), self.tr("Messages"), self.tr("Review")])
+        self.nav = NavList(
+            [self.tr("Timeline"), self.tr("Messages"), self.tr("Review"), self.tr("Rumours"), self.tr("Decisions")]
+        )
         self.timeline = TimelineView(state)
         self.messages = MessagesView(state)
         self.review = ReviewView(state)
+        self.rumours = RumoursView(state)
+        self.decisions = DecisionsView(state)
         self.views = QStackedWidget()
-        for view in (self.timeline, self.messages, self.review):
+        for view in (self.timeline, self.messages, self.review, self.rumours, self.decisions):
             self.views.addWidget(view)
         self.nav.currentRowChanged.connect(self.views.setCurrentIndex)
 
@@ -99,6 +107,8 @@ class MainWindow(QMainWindow):
         self.timeline.message_requested.connect(self.new_message)
         self.messages.edit_requested.connect(self.edit_message)
         self.review.waiting_changed.connect(self._show_waiting)
+        self.rumours.responded.connect(lambda draft: self.messages.select_when_shown(draft.id))
+        self.decisions.explained.connect(lambda draft: self.messages.select_when_shown(draft.id))
         self.review.approved.connect(lambda r: self._message_done(r, self.tr("Approved and queued: {what}")))
         self.review.rejected.connect(lambda r: self._message_done(r, self.tr("Rejected and sent back: {what}")))
         self.apply_preferences()
@@ -134,13 +144,22 @@ class MainWindow(QMainWindow):
         self.act_new_message = a(
             self, self.tr("&New message…"), "Ctrl+N", self.tr("Write a public message"), self.new_message
         )
+        self.act_new_rumour = a(
+            self, self.tr("New &rumour…"), "Ctrl+Shift+R", self.tr("Track a new rumour"), self.new_rumour
+        )
+        self.act_new_decision = a(
+            self, self.tr("New &decision…"), "Ctrl+Shift+D", self.tr("Log a decision"), self.new_decision
+        )
         for row, title, key, tip in (
             (TIMELINE, self.tr("&Timeline"), "Ctrl+1", self.tr("Show the incident timeline")),
             (MESSAGES, self.tr("&Messages"), "Ctrl+2", self.tr("Show the operation's public messages")),
             (REVIEW, self.tr("&Review"), "Ctrl+3", self.tr("Show the messages waiting for approval")),
+            (RUMOURS, self.tr("R&umours"), "Ctrl+5", self.tr("Show the rumour register")),
+            (DECISIONS, self.tr("D&ecisions"), "Ctrl+6", self.tr("Show the decision log")),
         ):
             action = a(self, title, key, tip, lambda row=row: self.nav.setCurrentRow(row))
-            setattr(self, ("act_timeline", "act_messages", "act_review")[row], action)
+            names = ("act_timeline", "act_messages", "act_review", "act_rumours", "act_decisions")
+            setattr(self, names[row], action)
         self.act_operation = a(
             self,
             self.tr("Switch &operation"),
@@ -205,12 +224,15 @@ class MainWindow(QMainWindow):
                 (self.tr("&File"), (self.act_sign_in, self.act_sign_out, None, self.act_quit)),
                 (self.tr("&Incident"), (self.act_quick_log, self.act_methane, self.act_correct)),
                 (self.tr("&Message"), (self.act_new_message,)),
+                (self.tr("&Registers"), (self.act_new_rumour, self.act_new_decision)),
                 (
                     self.tr("&View"),
                     (
                         self.act_timeline,
                         self.act_messages,
                         self.act_review,
+                        self.act_rumours,
+                        self.act_decisions,
                         self.act_operation,
                         self.act_find,
                         self.act_refresh,
@@ -270,7 +292,14 @@ class MainWindow(QMainWindow):
             item = self.op_switcher.itemData(index)
             if op is not None and item is not None and item.id == op.id:
                 self.op_switcher.setCurrentIndex(index)
-        for action in (self.act_quick_log, self.act_methane, self.act_correct, self.act_new_message):
+        for action in (
+            self.act_quick_log,
+            self.act_methane,
+            self.act_correct,
+            self.act_new_message,
+            self.act_new_rumour,
+            self.act_new_decision,
+        ):
             action.setEnabled(op is not None)
 
     # -- users --------------------------------------------------------------------------------------------
@@ -365,6 +394,20 @@ class MainWindow(QMainWindow):
         self.messages.select_when_shown(record.id)
         self.statusBar().showMessage(template.format(what=headline(record)[:80]), 6000)
 
+    # -- rumours and decisions ------------------------------------------------------------------------------
+
+    def new_rumour(self) -> "NewRumourDialog | None":
+        if self.state.operation is None or not self._require_user():
+            return None
+        self.nav.setCurrentRow(RUMOURS)
+        return self.rumours.new_rumour()
+
+    def new_decision(self) -> "NewDecisionDialog | None":
+        if self.state.operation is None or not self._require_user():
+            return None
+        self.nav.setCurrentRow(DECISIONS)
+        return self.decisions.new_decision()
+
     def _show_waiting(self, count: int) -> None:
         self.nav.set_badge(REVIEW, count, self.tr("{n} messages wait for approval (Ctrl+3)").format(n=count))
 
@@ -387,6 +430,8 @@ class MainWindow(QMainWindow):
         self.timeline.restyle(colours)
         self.messages.restyle()
         self.review.restyle()
+        self.rumours.restyle()
+        self.decisions.restyle()
         self.act_dark.setChecked(self.prefs.theme is ThemeName.DARK)
         self.act_larger.setChecked(self.prefs.larger_text)
 
