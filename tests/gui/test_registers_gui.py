@@ -116,6 +116,26 @@ def test_responding_drafts_a_message_linked_to_the_rumour(window: MainWindow, st
     qtbot.waitUntil(lambda: window.messages.model.row_of(draft.id) is not None, timeout=5000)
 
 
+def test_a_denial_asks_for_the_facts_before_drafting(window: MainWindow, staffed: App, qtbot: QtBot):
+    op = staffed.operations.current()
+    added = staffed.rumours.add(op.id, "The stadium bridge has collapsed", actor="cmdr").rumour
+    staffed.rumours.update(added.id.hex, "verifying", "Asked the engineers", actor="cmdr")
+    staffed.rumours.update(added.id.hex, "false", "Engineers inspected it", actor="cmdr")
+    window.nav.setCurrentRow(RUMOURS)
+    view = window.rumours
+    view.reload()
+    _select_first(view, qtbot)
+    qtbot.waitUntil(lambda: view.pane.detail is not None, timeout=5000)
+    view.pane.respond_button.click()
+    qtbot.waitUntil(lambda: view.value_dialog is not None and view.value_dialog.isVisible(), timeout=5000)
+    assert "What is true" in view.value_dialog.labelText()
+    assert staffed.rumours.get(added.id.hex).responses == []  # nothing drafted yet
+    view.value_dialog.setTextValue("The bridge is open and safe")
+    with qtbot.waitSignal(view.responded, timeout=5000) as blocker:
+        view.value_dialog.accept()
+    assert "The bridge is open and safe" in blocker.args[0].text("en")
+
+
 def test_a_decision_added_through_the_dialog_shows_in_the_table(window: MainWindow, staffed: App, qtbot: QtBot):
     dialog = window.new_decision()
     assert dialog is not None and window.views.currentWidget() is window.decisions

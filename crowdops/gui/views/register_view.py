@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QTableView, QWidget
 
 from crowdops.gui.models.message_model import SORT_ROLE
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import list_and_detail, with_empty_state
-from crowdops.gui.views.widgets import ChipDelegate
+from crowdops.gui.views.widgets import ChipDelegate, text_label
 from crowdops.services.records import OperationRecord
 
 
@@ -60,6 +61,10 @@ class RegisterView(QWidget):
         list_and_detail(self, bar, self.stack, detail, (880, 380))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         state.operation_changed.connect(self._operation_changed)
+        self._ticker = QTimer(self)  # ages and idle times ("12 min") move on without a reload
+        self._ticker.setInterval(60_000)
+        self._ticker.timeout.connect(self.model.repaint)
+        self._ticker.start()
         self._update_empty_state()
 
     # -- loading ----------------------------------------------------------------------------------------
@@ -67,7 +72,7 @@ class RegisterView(QWidget):
     def _operation_changed(self, op: OperationRecord | None) -> None:
         self._keep = None
         self._show_nothing()
-        self.model.set_rows([], op.tz if op else self.model._tz)
+        self.model.set_rows([], op.tz if op else ZoneInfo("UTC"))
         self.reload()
 
     def reload(self) -> None:
@@ -159,6 +164,4 @@ class RegisterView(QWidget):
 
 
 def section(title: str) -> QLabel:
-    from crowdops.gui.views.widgets import text_label
-
     return text_label(title, "SectionTitle")

@@ -3,11 +3,12 @@ source, status history with notes and the responses drafted for it; new rumour, 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QInputDialog, QPushButton, QWidget
 
 from crowdops.domain.rumours import RumourStatus
 from crowdops.domain.times import format_local
@@ -23,6 +24,8 @@ from crowdops.services.records import OperationRecord
 if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
     from crowdops.services.rumours import RumourDetail, RumourRecord
+
+NEEDED = re.compile(r"(\w+) \(([^()]*)\)")  # "facts (What is true, …)" in the service's refusal
 
 
 class RumourDetailPane(QWidget):
@@ -116,6 +119,7 @@ class RumoursView(RegisterView):
         self.table.sortByColumn(RumourModel.IDLE, Qt.SortOrder.DescendingOrder)
         self.pane.update_requested.connect(self.update_status)
         self.pane.respond_requested.connect(self.respond)
+        self.value_dialog: QInputDialog | None = None
 
     def _list_work(self, op: OperationRecord) -> Any:
         rumours = self._state.app.rumours
@@ -149,17 +153,36 @@ class RumoursView(RegisterView):
         dialog.open()
         return dialog
 
-    def respond(self, record: RumourRecord) -> None:
+    def respond(self, record: RumourRecord, values: dict[str, str] | None = None) -> None:
+        """Draft the fitting response; when its template asks for what the claim cannot say (the facts, the
+        advice), ask for each in turn and try again."""
         user = self._state.user
         if user is None:
             self._say(self.tr("Sign in first (Ctrl+Shift+I)."))
             return
-        rumours, ref, rumour_id = self._state.app.rumours, record.id.hex, record.id
+        rumours, ref, rumour_id, given = self._state.app.rumours, record.id.hex, record.id, dict(values or {})
         self._state.tasks.write(
-            lambda: rumours.respond(ref, actor=user.name),
+            lambda: rumours.respond(ref, actor=user.name, values=given),
             lambda draft: self._responded(rumour_id, draft),
-            lambda error: self._say(self.tr("Could not draft a response: {why}").format(why=user_message(error))),
+            lambda error: self._respond_refused(record, given, error),
         )
+
+    def _respond_refused(self, record: RumourRecord, given: dict[str, str], error: Exception) -> None:
+        _, needs, rest = str(error).partition(" needs: ")
+        missing = [(n, d) for n, d in NEEDED.findall(rest) if n not in given] if needs else []
+        if not missing:
+            self._say(self.tr("Could not draft a response: {why}").format(why=user_message(error)))
+            return
+        name, description = missing[0]
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Respond to rumour {id}").format(id=record.short_id))
+        dialog.setLabelText(f"{self.tr(name.capitalize())}: {description}")
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.textValueSelected.connect(
+            lambda text: text.strip() and self.respond(record, {**given, name: text.strip()})
+        )
+        self.value_dialog = dialog
+        dialog.open()
 
     def _responded(self, rumour_id: Any, draft: MessageRecord) -> None:
         self._say(self.tr("Response drafted: message {id} — find it in Messages").format(id=draft.short_id))
