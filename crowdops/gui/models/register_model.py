@@ -60,6 +60,7 @@ R = TypeVar("R")
 
 class _RecordModel(QAbstractTableModel, Generic[R]):
     HEADERS: tuple[str, ...] = ()
+    STRETCH = -1  # the column that takes the spare width (the text people read); -1: the last
 
     def __init__(self, clock: Callable[[], datetime], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -188,6 +189,7 @@ class RumourModel(_RecordModel["RumourRecord"]):
 class DecisionModel(_RecordModel["DecisionRecord"]):
     TIME, DECISION, BY, REVIEW = range(4)
     HEADERS = ("Time", "Decision", "Decided by", "Review")
+    STRETCH = DECISION
 
     def _header(self, section: int) -> str:
         title = tr(self.HEADERS[section])

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
 
 from crowdops.gui.models.message_model import SORT_ROLE
 from crowdops.gui.state import GuiState
@@ -55,7 +55,8 @@ class RegisterView(QWidget):
         self.table.setShowGrid(False)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        stretch = model.STRETCH if model.STRETCH >= 0 else len(model.HEADERS) - 1
+        self.table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.stack, self.empty = with_empty_state(self.table)
         self.detail = detail
         list_and_detail(self, bar, self.stack, detail, (880, 380))
