@@ -3,10 +3,9 @@
 import argparse
 from typing import TYPE_CHECKING
 
-from crowdops.cli.common import add_actor, add_op
+from crowdops.cli.common import add_actor, add_op, template_values
 from crowdops.cli.output import emit_json, print_table
 from crowdops.domain.decisions import parse_option
-from crowdops.domain.errors import ValidationError
 from crowdops.domain.times import format_local, iso_utc
 
 if TYPE_CHECKING:
@@ -163,21 +162,11 @@ def _show(app: "App", args: argparse.Namespace) -> None:
 
 
 def _explain(app: "App", args: argparse.Namespace) -> None:
-    message = app.decisions.explain(args.id, actor=args.actor, values=_values(args.set), language=args.lang)
+    message = app.decisions.explain(args.id, actor=args.actor, values=template_values(args.set), language=args.lang)
     if getattr(args, "json", False):
         emit_json({"id": message.id.hex, "status": message.status.value})
     else:
         print(message.id.hex)
-
-
-def _values(pairs: list[str]) -> dict[str, str]:
-    values = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ValidationError(f"'{pair}' is not KEY=VALUE.")
-        values[key.strip()] = value
-    return values
 
 
 def decision_json(record: "DecisionRecord") -> dict[str, object]:

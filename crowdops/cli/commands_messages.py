@@ -3,7 +3,7 @@
 import argparse
 from typing import TYPE_CHECKING
 
-from crowdops.cli.common import add_actor, add_op, read_passphrase
+from crowdops.cli.common import add_actor, add_op, read_passphrase, template_values
 from crowdops.cli.output import emit_json
 from crowdops.domain.errors import ValidationError
 from crowdops.services.inputs import DraftInput
@@ -96,16 +96,6 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     show.set_defaults(handler=_show)
 
 
-def _values(pairs: list[str]) -> dict[str, str]:
-    values = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ValidationError(f"'{pair}' is not KEY=VALUE.")
-        values[key.strip()] = value
-    return values
-
-
 def _links(items: list[str]) -> list[tuple[str, str]]:
     links = []
     for item in items:
@@ -127,7 +117,7 @@ def _draft(app: "App", args: argparse.Namespace) -> None:
         priority=args.priority,
         channels=args.channel,
         template=args.template,
-        values=_values(args.set),
+        values=template_values(args.set),
         links=_links(args.link),
     )
     record = app.messages.draft(op.id, entry, actor=args.actor)

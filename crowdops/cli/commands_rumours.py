@@ -5,9 +5,8 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from crowdops.cli.common import add_actor, add_op
+from crowdops.cli.common import add_actor, add_op, template_values
 from crowdops.cli.output import emit_json, print_table
-from crowdops.domain.errors import ValidationError
 from crowdops.domain.times import format_local, iso_utc
 
 if TYPE_CHECKING:
@@ -58,16 +57,6 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     show = actions.add_parser("show", help="one rumour: history, links, responses", parents=[shared])
     show.add_argument("id")
     show.set_defaults(handler=_show)
-
-
-def _values(pairs: list[str]) -> dict[str, str]:
-    values = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ValidationError(f"'{pair}' is not KEY=VALUE.")
-        values[key.strip()] = value
-    return values
 
 
 def duration(delta: timedelta) -> str:
@@ -124,7 +113,7 @@ def _update(app: "App", args: argparse.Namespace) -> None:
 
 
 def _respond(app: "App", args: argparse.Namespace) -> None:
-    draft = app.rumours.respond(args.id, actor=args.actor, template=args.template, values=_values(args.set))
+    draft = app.rumours.respond(args.id, actor=args.actor, template=args.template, values=template_values(args.set))
     if args.json:
         emit_json({"id": str(draft.id), "short_id": draft.short_id, "status": draft.status.value})
         return

@@ -37,3 +37,14 @@ def read_passphrase(prompt: str, *, confirm: bool = False) -> str:
     if confirm and getpass.getpass("Repeat it: ") != first:
         raise ValidationError("The two passphrases differ; nothing was changed.")
     return first
+
+
+def template_values(pairs: list[str]) -> dict[str, str]:
+    """`--set key=value` options as a mapping; anything without '=' is refused."""
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValidationError(f"'{pair}' is not KEY=VALUE.")
+        values[key.strip()] = value
+    return values
