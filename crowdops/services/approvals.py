@@ -11,9 +11,11 @@ import uuid
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from crowdops.channels.tid import new_tid
 from crowdops.domain.enums import Role
 from crowdops.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from crowdops.domain.messages import MessageStatus, Priority, require_transition
+from crowdops.domain.outbox import CANCELLABLE, OutboxStatus
 from crowdops.domain.permissions import require_can_approve, require_can_compose
 from crowdops.domain.text import measure
 from crowdops.services.channels import require_allowed_in
@@ -167,8 +169,8 @@ class ApprovalService:
             message.updated_at = self._ctx.clock()
             cancelled = session.execute(
                 update(OutboxItem)
-                .where(OutboxItem.message_id == message.id, OutboxItem.status == "queued")
-                .values(status="cancelled", last_error="The message was withdrawn.")
+                .where(OutboxItem.message_id == message.id, OutboxItem.status.in_(CANCELLABLE))
+                .values(status=OutboxStatus.CANCELLED.value, last_error="The message was withdrawn.")
             ).rowcount
             session.flush()
             self._ctx.record(
@@ -252,6 +254,7 @@ class ApprovalService:
     def _queue(self, session: Session, message: Message, op: Operation, approval: Approval) -> list[tuple[str, str]]:
         """One outbox row per channel and language, each with its idempotency key fixed now."""
         variants, channels, _ = content_of(session, message)
+        now = self._ctx.clock()
         queued = []
         for channel, lang, text in _posts(session, op, variants, channels):
             session.add(
@@ -262,9 +265,12 @@ class ApprovalService:
                     channel_id=channel.id,
                     language=lang,
                     text=text,
-                    status="queued",
+                    status=OutboxStatus.QUEUED.value,
                     idempotency_key=secrets.token_hex(16),
-                    created_at=self._ctx.clock(),
+                    record_key=new_tid(now),
+                    priority=message.priority,
+                    created_at=now,
+                    updated_at=now,
                     next_attempt_at=None,
                     attempts=0,
                     last_error="",

@@ -16,6 +16,7 @@ from crowdops.domain.enums import Role, parse_enum
 from crowdops.domain.errors import NotFoundError, ValidationError
 from crowdops.domain.languages import language
 from crowdops.domain.messages import MessageStatus, Priority, Purpose, clean_text, require_transition
+from crowdops.domain.outbox import CANCELLABLE, OutboxStatus
 from crowdops.domain.permissions import require_can_compose
 from crowdops.services.channels import SANDBOX, find_channel, require_allowed_in
 from crowdops.services.context import ServiceContext
@@ -260,8 +261,8 @@ class MessageService:
             session.add(MessageContributor(message_id=message.id, user_id=user.id))
         cancelled = session.execute(
             update(OutboxItem)
-            .where(OutboxItem.message_id == message.id, OutboxItem.status == "queued")
-            .values(status="cancelled", last_error="The message was edited after approval.")
+            .where(OutboxItem.message_id == message.id, OutboxItem.status.in_(CANCELLABLE))
+            .values(status=OutboxStatus.CANCELLED.value, last_error="The message was edited after approval.")
         ).rowcount
         session.flush()
         record = message_record(session, message)

@@ -18,6 +18,11 @@ class Channel(NameKeyed, Base):
     name: Mapped[str] = mapped_column(String(80))
     platform: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
+    base_url: Mapped[str] = mapped_column(String(500), default="")
+    account: Mapped[str] = mapped_column(String(200), default="")
+    page_id: Mapped[str] = mapped_column(String(100), default="")
+    chat_id: Mapped[str] = mapped_column(String(100), default="")
+    paused_until: Mapped[datetime | None]  # a rate-limit reset the platform announced
 
 
 class Message(Base):
@@ -104,6 +109,26 @@ class OutboxItem(Base):
     next_attempt_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[str] = mapped_column(String(20), default="routine")
+    not_before: Mapped[datetime | None]  # a scheduled post
+    record_key: Mapped[str] = mapped_column(String(16), default="")  # Bluesky record key, chosen when queued
+    remote_id: Mapped[str] = mapped_column(String(200), default="")
+    remote_url: Mapped[str] = mapped_column(String(500), default="")
+    sent_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+
+
+class SandboxPost(Base):
+    """The training feed: what a sandbox channel "published", viewable in the app and never sent anywhere."""
+
+    __tablename__ = "sandbox_posts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    channel_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("channels.id"))
+    outbox_item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("outbox_items.id"), unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime]
 
 
 class AuditRow(Base):

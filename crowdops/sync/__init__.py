@@ -1,0 +1,1 @@
+"""The outbox worker: dispatcher, connectivity probe and the scheduler that wakes them."""
