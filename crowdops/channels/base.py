@@ -107,3 +107,23 @@ class Publisher(Protocol):
 
 
 Clock = Callable[[], datetime]
+
+
+class SessionCache(Protocol):
+    """Where an adapter keeps a login session between runs (Bluesky: createSession is itself rate-limited).
+    The sync layer backs it with the OS keyring; tests use a dict."""
+
+    def load(self) -> str | None: ...
+
+    def save(self, value: str | None) -> None: ...
+
+
+class MemorySessionCache:
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def load(self) -> str | None:
+        return self.value
+
+    def save(self, value: str | None) -> None:
+        self.value = value
