@@ -31,7 +31,20 @@ class MessageChanged:
     message_id: uuid.UUID
 
 
-Event = IncidentLogged | OperationsChanged | CurrentOperationChanged | MessageChanged
+@dataclass(frozen=True, slots=True)
+class OutboxChanged:
+    """Posts moved in the outbox (sent, failed, held, retried, cancelled, resolved); counts may have changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectivityChanged:
+    state: str  # online, degraded, offline
+    unreachable: tuple[str, ...] = ()
+
+
+Event = (
+    IncidentLogged | OperationsChanged | CurrentOperationChanged | MessageChanged | OutboxChanged | ConnectivityChanged
+)
 Handler = Callable[[Event], None]
 
 
