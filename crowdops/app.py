@@ -16,7 +16,9 @@ from crowdops.services.demo_messages import DemoMessages
 from crowdops.services.incidents import IncidentService
 from crowdops.services.messages import MessageService
 from crowdops.services.operations import OperationService
+from crowdops.services.outbox import OutboxService
 from crowdops.services.rumours import RumourService
+from crowdops.services.sync import SyncService
 from crowdops.services.templates import TemplateLibrary
 from crowdops.services.users import UserService
 from crowdops.store.database import Database, open_database
@@ -47,12 +49,15 @@ class App:
     demo_messages: DemoMessages
     rumours: RumourService
     decisions: DecisionService
+    outbox: OutboxService
+    sync: SyncService
 
     @property
     def db(self) -> Database:
         return self.context.db
 
     def close(self) -> None:
+        self.sync.stop()
         self.context.db.close()
 
 
@@ -77,6 +82,8 @@ def build_app(context: ServiceContext) -> App:
         demo_messages=DemoMessages(operations, channels, messages, approvals),
         rumours=RumourService(context, messages, templates),
         decisions=DecisionService(context, messages, templates),
+        outbox=OutboxService(context),
+        sync=SyncService(context),
     )
 
 

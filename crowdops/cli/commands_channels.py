@@ -1,6 +1,7 @@
-"""crowdops channel add | list, and crowdops template list | show"""
+"""crowdops channel add | secret | test | list, and crowdops template list | show"""
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from crowdops.cli.common import add_actor
@@ -8,16 +9,42 @@ from crowdops.cli.output import emit_json, print_table
 
 if TYPE_CHECKING:
     from crowdops.app import App
+    from crowdops.services.records import ChannelRecord
 
 
 def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentParser) -> None:
     channel = commands.add_parser("channel", help="the official accounts messages are published to", parents=[shared])
     actions = channel.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add a channel (its credentials go to the keyring, later)", parents=[shared])
+    add = actions.add_parser(
+        "add", help="add a channel (its token goes to the keyring: channel secret)", parents=[shared]
+    )
     add.add_argument("name")
-    add.add_argument("--platform", required=True, help="x, mastodon, bluesky, telegram, facebook, webhook, sandbox")
+    add.add_argument(
+        "--kind",
+        "--platform",
+        dest="kind",
+        required=True,
+        help="mastodon, bluesky, x, facebook, telegram, webhook or sandbox",
+    )
+    add.add_argument(
+        "--base-url", default="", metavar="URL", help="the server (Mastodon instance, webhook, test server)"
+    )
+    add.add_argument("--account", default="", metavar="HANDLE", help="the account (Bluesky handle, X username)")
+    add.add_argument("--page-id", default="", metavar="ID", help="the Facebook page")
+    add.add_argument("--chat-id", default="", metavar="ID", help="the Telegram channel (@name or numeric id)")
     add_actor(add)
     add.set_defaults(handler=_add)
+    secret = actions.add_parser(
+        "secret", help="read the channel's token from standard input into the OS keyring", parents=[shared]
+    )
+    secret.add_argument("name")
+    add_actor(secret)
+    secret.set_defaults(handler=_secret)
+    test = actions.add_parser(
+        "test", help="reach the account and check its token, publishing nothing", parents=[shared]
+    )
+    test.add_argument("name")
+    test.set_defaults(handler=_test)
     listing = actions.add_parser("list", help="list channels", parents=[shared])
     listing.set_defaults(handler=_list)
 
@@ -31,22 +58,68 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     t_show.set_defaults(handler=_template)
 
 
+def _channel_json(c: "ChannelRecord") -> dict[str, str]:
+    return {
+        "id": str(c.id),
+        "name": c.name,
+        "platform": c.platform,
+        "base_url": c.base_url,
+        "account": c.account,
+        "page_id": c.page_id,
+        "chat_id": c.chat_id,
+    }
+
+
 def _add(app: "App", args: argparse.Namespace) -> None:
-    record = app.channels.add(args.name, args.platform, actor=args.actor)
+    record = app.channels.add(
+        args.name,
+        args.kind,
+        actor=args.actor,
+        base_url=args.base_url,
+        account=args.account,
+        page_id=args.page_id,
+        chat_id=args.chat_id,
+    )
     if args.json:
-        emit_json({"id": str(record.id), "name": record.name, "platform": record.platform})
+        emit_json(_channel_json(record))
     else:
         print(f"Added channel '{record.name}' ({record.platform}).")
+        if record.platform != "sandbox":
+            print(f"Now give it its token: crowdops channel secret {record.name} --as {args.actor} < token-file")
+
+
+def _secret(app: "App", args: argparse.Namespace) -> None:
+    if sys.stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(f"Token for {args.name} (hidden): ")
+    else:
+        value = sys.stdin.readline()
+    record = app.channels.set_secret(args.name, value, actor=args.actor)
+    if args.json:
+        emit_json({"name": record.name, "stored": True})
+    else:
+        print(f"The token of '{record.name}' is in the system keyring.")
+
+
+def _test(app: "App", args: argparse.Namespace) -> int:
+    result = app.channels.test(args.name)
+    if args.json:
+        emit_json({"name": args.name, "ok": result.ok, "detail": result.detail})
+    else:
+        print(("OK: " if result.ok else "Not working: ") + result.detail)
+    return 0 if result.ok else 1
 
 
 def _list(app: "App", args: argparse.Namespace) -> None:
     channels = app.channels.list()
     if args.json:
-        emit_json([{"id": str(c.id), "name": c.name, "platform": c.platform} for c in channels])
+        emit_json([_channel_json(c) for c in channels])
     elif not channels:
-        print("No channels yet. Add one: crowdops channel add NAME --platform sandbox --as COMMANDER")
+        print("No channels yet. Add one: crowdops channel add NAME --kind sandbox --as COMMANDER")
     else:
-        print_table(["NAME", "PLATFORM"], [[c.name, c.platform] for c in channels], wrap_last=False)
+        rows = [[c.name, c.platform, c.base_url or c.account or c.page_id or c.chat_id] for c in channels]
+        print_table(["NAME", "KIND", "WHERE"], rows, wrap_last=False)
 
 
 def _templates(app: "App", args: argparse.Namespace) -> None:

@@ -15,6 +15,7 @@ from crowdops.cli import (
     commands_measure,
     commands_messages,
     commands_ops,
+    commands_outbox,
     commands_rumours,
     commands_setup,
     commands_users,
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_rumours.register(commands, shared)
     commands_decisions.register(commands, shared)
     commands_channels.register(commands, shared)
+    commands_outbox.register(commands, shared)
     commands_audit.register(commands, shared)
     commands_setup.add_gui_options(parser)  # no command: start the GUI
     return parser

@@ -34,7 +34,10 @@ OUTBOX_TRANSITIONS: dict[OutboxStatus, frozenset[OutboxStatus]] = {
     OutboxStatus.UNKNOWN: frozenset(
         {OutboxStatus.SENT, OutboxStatus.QUEUED, OutboxStatus.HELD, OutboxStatus.FAILED, OutboxStatus.SENDING}
     ),
-    OutboxStatus.HELD: frozenset({OutboxStatus.QUEUED, OutboxStatus.SENT, OutboxStatus.CANCELLED}),
+    # A held post that may already be out goes back to `unknown` (checked first), never straight to `queued`.
+    OutboxStatus.HELD: frozenset(
+        {OutboxStatus.QUEUED, OutboxStatus.UNKNOWN, OutboxStatus.SENT, OutboxStatus.CANCELLED}
+    ),
     OutboxStatus.FAILED: frozenset({OutboxStatus.QUEUED, OutboxStatus.CANCELLED}),
     OutboxStatus.SENT: frozenset(),
     OutboxStatus.CANCELLED: frozenset(),

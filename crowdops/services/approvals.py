@@ -270,6 +270,7 @@ class ApprovalService:
                     record_key=new_tid(now),
                     priority=message.priority,
                     created_at=now,
+                    queued_at=now,
                     updated_at=now,
                     next_attempt_at=None,
                     attempts=0,

@@ -27,6 +27,10 @@ class ChannelRecord:
     id: uuid.UUID
     name: str
     platform: str
+    base_url: str = ""
+    account: str = ""
+    page_id: str = ""
+    chat_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

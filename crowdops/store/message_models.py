@@ -115,7 +115,9 @@ class OutboxItem(Base):
     remote_id: Mapped[str] = mapped_column(String(200), default="")
     remote_url: Mapped[str] = mapped_column(String(500), default="")
     sent_at: Mapped[datetime | None]
+    queued_at: Mapped[datetime | None]  # queued or last re-confirmed: the stale guard's clock
     updated_at: Mapped[datetime | None]
+    maybe_sent: Mapped[bool] = mapped_column(default=False)  # checked on the platform before any re-send
 
 
 class SandboxPost(Base):

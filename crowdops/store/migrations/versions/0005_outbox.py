@@ -32,7 +32,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("remote_id", sa.String(200), nullable=False, server_default=""))
         batch.add_column(sa.Column("remote_url", sa.String(500), nullable=False, server_default=""))
         batch.add_column(sa.Column("sent_at", sa.DateTime(), nullable=True))
+        # When it was queued or last re-confirmed by a person: the stale guard's clock.
+        batch.add_column(sa.Column("queued_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("updated_at", sa.DateTime(), nullable=True))
+        # Set when an attempt may have published the post: it is then checked on the platform, never blindly re-sent.
+        batch.add_column(sa.Column("maybe_sent", sa.Boolean(), nullable=False, server_default=sa.false()))
     # What the dispatcher scans: open rows by status and due time.
     op.create_index("ix_outbox_status_due", "outbox_items", ["status", "next_attempt_at"])
     op.create_table(
