@@ -5,6 +5,7 @@ A request that never reached the server (refused, DNS failure, connect timeout) 
 on it: `Ambiguous`. The rest of the classification is by status code, which adapters refine per platform.
 """
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,9 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from crowdops.channels.base import Ambiguous, Clock, Permanent, Retry
+
+# urllib3 logs request paths at DEBUG, and Telegram puts the bot token in the path: never let that reach a log.
+logging.getLogger("urllib3").setLevel(logging.INFO)
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
@@ -69,6 +73,9 @@ class HttpClient:
             return Permanent(f"The server address '{host}' is not valid; correct it in Channels.")
         except requests.exceptions.MissingSchema:
             return Permanent(f"The server address '{host}' needs http:// or https://; correct it in Channels.")
+        except requests.exceptions.InvalidHeader:
+            # Refused by requests before anything was sent (a token with a line break, say).
+            return Permanent("The token cannot be sent as it is (it has line breaks); re-enter it in Channels.")
         except requests.RequestException as error:
             if _never_connected(error):
                 return Retry(f"Could not reach {host} (no connection); the post was not sent.")

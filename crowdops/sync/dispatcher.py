@@ -239,7 +239,9 @@ class Dispatcher:
                     self._move(session, item, FAILED, message)
                     return "failed"
                 case Retry(message=message, not_before=not_before):
-                    return self._later(session, item, Q if not item.maybe_sent else UNKNOWN, message, not_before)
+                    # A check that could not be made leaves the post unknown: only a proof of absence re-queues it.
+                    back = UNKNOWN if checking or item.maybe_sent else Q
+                    return self._later(session, item, back, message, not_before)
                 case Ambiguous(message=message, not_before=not_before):
                     item.maybe_sent = True
                     return self._later(session, item, UNKNOWN, message, not_before)
