@@ -13,6 +13,7 @@ from crowdops.cli.common import shared_options
 from crowdops.domain.decisions import parse_link, parse_option
 from crowdops.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from crowdops.services.decisions import DecisionInput, DecisionService
+from crowdops.services.events import DecisionChanged
 from crowdops.services.inputs import IncidentInput
 from crowdops.store.message_models import AuditRow, Message
 from crowdops.store.register_models import Decision
@@ -135,6 +136,16 @@ def test_revise_appends_a_linked_version_and_only_the_latest_may_be_revised(staf
     with pytest.raises(PermissionDeniedError):
         decisions.revise(second.id.hex, actor="comms", rationale="Another reason")
     assert _counts(staffed) == before
+
+
+def test_logging_and_revising_are_announced_after_the_commit(staffed, decisions, op_id):
+    seen: list[object] = []
+    staffed.context.bus.subscribe(seen.append)
+    first = decisions.add(op_id, ROAD, actor="cmdr")
+    second = decisions.revise(first.short_id, actor="cmdr", rationale="The crowd has grown to 12000.")
+    with pytest.raises(ValidationError):
+        decisions.revise(second.short_id, actor="cmdr", rationale="The crowd has grown to 12000.")
+    assert seen == [DecisionChanged(op_id, first.id), DecisionChanged(op_id, second.id)]
 
 
 def test_the_log_cannot_be_changed_in_place(staffed, decisions, op_id):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from crowdops.app import App
 from crowdops.cli import commands_rumours
 from crowdops.cli.common import shared_options
-from crowdops.domain.errors import CrowdOpsError, PermissionDeniedError, ValidationError
+from crowdops.domain.errors import CrowdOpsError, NotFoundError, PermissionDeniedError, ValidationError
 from crowdops.domain.rumours import (
     Reach,
     RumourStatus,
@@ -21,6 +21,8 @@ from crowdops.domain.rumours import (
     response_template,
     similarity,
 )
+from crowdops.services.events import MessageChanged, RumourChanged
+from crowdops.services.inputs import IncidentInput
 from crowdops.services.rumours import RumourService
 from crowdops.store.message_models import AuditRow, Message, MessageLink
 from crowdops.store.register_models import Rumour, RumourEvent, RumourLink
@@ -211,6 +213,125 @@ def test_a_response_template_must_be_a_rumour_response(staffed: App, rumours: Ru
     with pytest.raises(ValidationError, match="not a rumour response"):
         rumours.respond(record.short_id, actor="comms", template="road-closure")
     assert _counts(staffed) == before
+
+
+def _events(app: App) -> list[object]:
+    seen: list[object] = []
+    app.context.bus.subscribe(seen.append)
+    return seen
+
+
+def test_every_change_is_announced_after_it_is_committed(staffed: App, rumours: RumourService) -> None:
+    seen = _events(staffed)
+    op = _op(staffed)
+    record = rumours.add(op.id, CLAIM, actor="comms").rumour
+    rumours.update(record.short_id, "verifying", "Asked the engineers.", actor="comms")
+    rumours.add_evidence(record.short_id, actor="comms", note="Three people say they saw it on a video.")
+    draft = rumours.respond(record.short_id, actor="comms")
+    changed = [e for e in seen if isinstance(e, RumourChanged)]
+    assert changed == [RumourChanged(op.id, record.id)] * 4
+    assert MessageChanged(op.id, draft.id) in seen
+    before = len(seen)
+    with pytest.raises(ValidationError):
+        rumours.update(record.short_id, "new", "Back to new.", actor="comms")
+    assert len(seen) == before  # a refusal announces nothing
+
+
+def test_a_rumour_entered_from_an_incident_is_linked_to_it(staffed: App, rumours: RumourService) -> None:
+    op = _op(staffed)
+    incident = staffed.incidents.log(
+        op.id, IncidentInput("crowd-density", 3, "Crowd says the bridge fell"), actor="cmdr"
+    )
+    fixed = staffed.incidents.correct(incident.short_id, actor="cmdr", severity=4, reason="More reports")
+    record = rumours.add(op.id, CLAIM, actor="comms", incident=fixed.id.hex).rumour  # any version: linked by the first
+    [link] = rumours.get(record.short_id).links
+    assert (link.kind, link.ref_id, link.text) == ("incident", incident.root_id, "Crowd says the bridge fell")
+    with staffed.db.read() as session:
+        audit = session.scalars(select(AuditRow).where(AuditRow.action == "rumour.add")).one()
+    assert json.loads(audit.data)["incident"] == incident.root_id.hex
+    before = _counts(staffed)
+    with pytest.raises(NotFoundError, match="No incident"):
+        rumours.add(op.id, "Another claim", actor="comms", incident="abcdef12")
+    assert _counts(staffed) == before
+
+
+def test_evidence_is_saved_in_the_history_and_audited(staffed: App, rumours: RumourService, clock) -> None:
+    op = _op(staffed)
+    record = rumours.add(op.id, CLAIM, actor="comms").rumour
+    incident = staffed.incidents.log(op.id, IncidentInput("crowd-density", 2, "Crowd near the bridge"), actor="cmdr")
+    clock.advance(minutes=7)
+    url = rumours.add_evidence(record.short_id, actor="comms", url=" https://x.example/p/9 ", note="12k shares")
+    note = rumours.add_evidence(record.short_id, actor="cmdr", note="The bridge engineer saw nothing wrong.")
+    linked = rumours.add_evidence(record.short_id, actor="comms", incident=incident.short_id)
+    assert (url.kind, url.text, url.added_by) == ("url", "https://x.example/p/9 — 12k shares", "comms")
+    assert (note.kind, note.text, note.added_by) == ("note", "The bridge engineer saw nothing wrong.", "cmdr")
+    assert (linked.kind, linked.ref_id, linked.text) == ("incident", incident.root_id, "Crowd near the bridge")
+    detail = rumours.get(record.short_id)
+    assert [link.kind for link in detail.links] == ["url", "note", "incident"]
+    assert [e.note for e in detail.events[1:]] == [
+        "Evidence added: https://x.example/p/9 — 12k shares",
+        "Evidence added: The bridge engineer saw nothing wrong.",
+        f"Evidence added: incident {incident.short_id}",
+    ]
+    assert {e.status for e in detail.events} == {RumourStatus.NEW}  # evidence does not move the rumour on
+    assert detail.rumour.idle.total_seconds() == 0  # but it is an action on it
+    with staffed.db.read() as session:
+        audits = [
+            json.loads(a.data) for a in session.scalars(select(AuditRow).where(AuditRow.action == "rumour.evidence"))
+        ]
+    assert [a["kind"] for a in audits] == ["url", "note", "incident"]
+    assert audits[0]["url"] == "https://x.example/p/9" and audits[2]["incident"] == incident.root_id.hex
+
+
+def test_bad_evidence_is_refused_and_writes_nothing(staffed: App, rumours: RumourService) -> None:
+    op = _op(staffed)
+    record = rumours.add(op.id, CLAIM, actor="comms").rumour
+    incident = staffed.incidents.log(op.id, IncidentInput("crowd-density", 2, "Crowd near the bridge"), actor="cmdr")
+    other = staffed.operations.create("Cup final", "event", timezone="Europe/Athens", actor="cmdr")
+    elsewhere = staffed.incidents.log(other.id, IncidentInput("crowd-density", 2, "Queue at gate 3"), actor="cmdr")
+    rumours.add_evidence(record.short_id, actor="comms", incident=incident.short_id)
+    closed = rumours.add(op.id, "Free buses from Omonia", actor="comms").rumour
+    rumours.update(closed.short_id, "closed", "Nobody repeats it.", actor="comms")
+    seen = _events(staffed)
+    before = _counts(staffed)
+    cases = [
+        (lambda: rumours.add_evidence(record.short_id, actor="comms", note="   "), "evidence is empty"),
+        (lambda: rumours.add_evidence(record.short_id, actor="comms"), "evidence is empty"),
+        (lambda: rumours.add_evidence(record.short_id, actor="comms", url="x.example/p"), "not a web link"),
+        (lambda: rumours.add_evidence(record.short_id, actor="comms", url="https://a b"), "not a web link"),
+        (lambda: rumours.add_evidence(record.short_id, actor="comms", incident="abcdef12"), "No incident"),
+        (lambda: rumours.add_evidence(record.short_id, actor="comms", incident="zz"), "not an incident id"),
+        (lambda: rumours.add_evidence(record.short_id, actor="comms", incident=elsewhere.short_id), "No incident"),
+        (lambda: rumours.add_evidence(record.short_id, actor="comms", incident=incident.short_id), "already linked"),
+        (
+            lambda: rumours.add_evidence(record.short_id, actor="comms", url="https://x.example", incident="abcd"),
+            "one piece",
+        ),
+        (lambda: rumours.add_evidence(record.short_id, actor="comms", note="x" * 2001), "at most"),
+        (lambda: rumours.add_evidence(closed.short_id, actor="comms", note="It came back."), "closed"),
+        (lambda: rumours.add_evidence(record.short_id, actor="watcher", note="Seen it."), "may not"),
+        (lambda: rumours.add_evidence("abcdef12", actor="comms", note="Seen it."), "No rumour"),
+    ]
+    for call, message in cases:
+        with pytest.raises(CrowdOpsError, match=message):
+            call()
+    assert _counts(staffed) == before and seen == []
+
+
+def test_response_needs_name_the_template_and_what_the_claim_cannot_say(staffed: App, rumours: RumourService) -> None:
+    record = rumours.add(_op(staffed).id, CLAIM, actor="comms").rumour
+    holding = rumours.response_needs(record.short_id)
+    assert (holding.template, holding.needed) == ("rumour-holding-line", [])
+    rumours.update(record.short_id, "verifying", "Asked the engineers.", actor="comms")
+    rumours.update(record.short_id, "false", "Engineers checked it.", actor="comms")
+    denial = rumours.response_needs(record.short_id)
+    assert denial.template == "rumour-denial"
+    assert [name for name, _ in denial.needed] == ["facts"] and denial.needed[0][1]
+    confirmed = rumours.response_needs(record.short_id, template="rumour-confirmed")
+    assert [name for name, _ in confirmed.needed] == ["facts", "advice"]
+    rumours.update(record.short_id, "closed", "Done.", actor="comms")
+    with pytest.raises(ValidationError, match="closed"):
+        rumours.response_needs(record.short_id)
 
 
 # -- CLI ---------------------------------------------------------------------------------------------------

@@ -122,6 +122,26 @@ def clean_source(source: str | None) -> str:
     return text
 
 
+def clean_evidence_url(url: str | None) -> str:
+    """A link to where the claim was seen: one web address, kept as typed."""
+    text = (url or "").strip()
+    if len(text) > SOURCE_MAX:
+        raise ValidationError(f"The link is {len(text)} characters; at most {SOURCE_MAX}.")
+    if not re.fullmatch(r"https?://\S+", text):
+        raise ValidationError(f"'{text}' is not a web link: give the whole address, starting https://.")
+    return text
+
+
+def clean_evidence_note(note: str | None, *, required: bool) -> str:
+    """What the evidence shows; on its own (no link, no incident) it is the evidence, so it must say something."""
+    text = (note or "").strip()
+    if required and not text:
+        raise ValidationError("The evidence is empty: give a link, a note, or the incident it relates to.")
+    if len(text) > NOTE_MAX:
+        raise ValidationError(f"The note is {len(text)} characters; at most {NOTE_MAX}.")
+    return text
+
+
 def check_risk(risk: int | str | None) -> int:
     try:
         value = int(str(risk).strip()) if risk is not None else 0

@@ -6,11 +6,13 @@ from PySide6.QtCore import QObject, Signal
 
 from crowdops.services.events import (
     CurrentOperationChanged,
+    DecisionChanged,
     Event,
     EventBus,
     IncidentLogged,
     MessageChanged,
     OperationsChanged,
+    RumourChanged,
 )
 
 
@@ -19,6 +21,8 @@ class EventBridge(QObject):
     operations_changed = Signal()
     current_operation_changed = Signal(object)  # uuid.UUID
     message_changed = Signal(object, object)  # operation id, message id (uuid.UUID)
+    rumour_changed = Signal(object, object)  # operation id, rumour id
+    decision_changed = Signal(object, object)  # operation id, id of the new decision entry
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +43,10 @@ class EventBridge(QObject):
                 self.current_operation_changed.emit(op)
             case MessageChanged(operation_id=op, message_id=message):
                 self.message_changed.emit(op, message)
+            case RumourChanged(operation_id=op, rumour_id=rumour):
+                self.rumour_changed.emit(op, rumour)
+            case DecisionChanged(operation_id=op, decision_id=decision):
+                self.decision_changed.emit(op, decision)
 
     def close(self) -> None:
         if self._unsubscribe is not None:

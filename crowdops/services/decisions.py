@@ -22,6 +22,7 @@ from crowdops.domain.enums import Role
 from crowdops.domain.errors import ConflictError, NotFoundError, ValidationError
 from crowdops.domain.times import iso_utc, parse_since, zone
 from crowdops.services.context import ServiceContext
+from crowdops.services.events import DecisionChanged
 from crowdops.services.inputs import DraftInput
 from crowdops.services.message_records import MessageRecord
 from crowdops.services.messages import MessageService
@@ -98,7 +99,9 @@ class DecisionService:
                 review_at=_review_time(entry.review_at, op, now),
                 links_json=json.dumps(_links(session, op, entry.links)),
             )
-            return self._write(session, row, user, "decision.add")
+            record = self._write(session, row, user, "decision.add")
+        self._ctx.bus.publish(DecisionChanged(record.operation_id, record.id))  # after the commit
+        return record
 
     def revise(
         self,
@@ -148,7 +151,9 @@ class DecisionService:
                 decided_at=now,
                 **fields,
             )
-            return self._write(session, row, user, "decision.revise")
+            record = self._write(session, row, user, "decision.revise")
+        self._ctx.bus.publish(DecisionChanged(record.operation_id, record.id))
+        return record
 
     def explain(
         self, decision_ref: str, *, actor: str, values: Mapping[str, str] | None = None, language: str = "en"

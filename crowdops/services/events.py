@@ -42,8 +42,31 @@ class ConnectivityChanged:
     unreachable: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class RumourChanged:
+    """A rumour was entered, moved on, answered or given evidence."""
+
+    operation_id: uuid.UUID
+    rumour_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionChanged:
+    """A decision was logged or revised; `decision_id` is the new entry."""
+
+    operation_id: uuid.UUID
+    decision_id: uuid.UUID
+
+
 Event = (
-    IncidentLogged | OperationsChanged | CurrentOperationChanged | MessageChanged | OutboxChanged | ConnectivityChanged
+    IncidentLogged
+    | OperationsChanged
+    | CurrentOperationChanged
+    | MessageChanged
+    | OutboxChanged
+    | ConnectivityChanged
+    | RumourChanged
+    | DecisionChanged
 )
 Handler = Callable[[Event], None]
 

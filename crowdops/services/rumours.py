@@ -1,11 +1,11 @@
 """The rumour register: enter a claim (offering similar ones already tracked), move it through its lifecycle with
-a note, and answer it with a `rumour-response` draft from the matching template, linked both ways."""
+a note, gather evidence (links, notes, incidents) and answer it with a `rumour-response` draft from the matching
+template, linked both ways. Every change announces itself (RumourChanged) once committed."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import literal_column, select
@@ -21,84 +21,52 @@ from crowdops.domain.rumours import (
     RumourStatus,
     check_risk,
     clean_claim,
+    clean_evidence_note,
+    clean_evidence_url,
     clean_note,
     clean_source,
     require_transition,
     response_template,
     similarity,
 )
+from crowdops.domain.templates import Template
 from crowdops.services.context import ServiceContext
+from crowdops.services.events import RumourChanged
 from crowdops.services.incidents import find_user_name
 from crowdops.services.inputs import DraftInput
 from crowdops.services.message_records import MessageRecord
 from crowdops.services.messages import MessageService
 from crowdops.services.records import short_id
+from crowdops.services.rumour_records import (
+    AddedRumour,
+    ResponseNeeds,
+    RumourDetail,
+    RumourEventRecord,
+    RumourLinkRecord,
+    RumourRecord,
+    SimilarRumour,
+)
 from crowdops.services.templates import TemplateLibrary
 from crowdops.services.users import find_user
-from crowdops.store.models import Operation, User
+from crowdops.store import timeline
+from crowdops.store.models import Incident, Operation, User
 from crowdops.store.register_models import Rumour, RumourEvent, RumourLink
 
 DEFAULT_REACH = Reach.LOW.value
 DEFAULT_RISK = 3  # not yet assessed: neither played down nor alarming
 SIMILAR_LIMIT = 5
+LINK_TEXT_MAX = 200  # an incident's description, kept with the link so the register reads without a look-up
 
-
-@dataclass(frozen=True, slots=True)
-class RumourRecord:
-    id: uuid.UUID
-    operation_id: uuid.UUID
-    claim: str
-    source: str
-    reach: Reach
-    risk: int
-    status: RumourStatus
-    owner: str
-    first_seen_at: datetime
-    created_at: datetime
-    last_action_at: datetime
-    age: timedelta  # since it was first seen
-    idle: timedelta  # since the last action on it
-
-    @property
-    def short_id(self) -> str:
-        return short_id(self.id)
-
-
-@dataclass(frozen=True, slots=True)
-class SimilarRumour:
-    rumour: RumourRecord
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class RumourEventRecord:
-    at: datetime
-    by: str
-    status: RumourStatus
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class RumourLinkRecord:
-    kind: str  # incident, message, url, note
-    ref_id: uuid.UUID | None
-    text: str
-    added_at: datetime
-    added_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class RumourDetail:
-    rumour: RumourRecord
-    events: list[RumourEventRecord]
-    links: list[RumourLinkRecord]
-    responses: list[MessageRecord]  # each with its approval state and outbox rows per channel
-
-
-@dataclass(frozen=True, slots=True)
-class AddedRumour:
-    rumour: RumourRecord
-    similar: list[SimilarRumour] = field(default_factory=list)  # claims already tracked that look like this one
+__all__ = [
+    "AddedRumour",
+    "ResponseNeeds",
+    "RumourDetail",
+    "RumourEventRecord",
+    "RumourLinkRecord",
+    "RumourRecord",
+    "RumourService",
+    "SimilarRumour",
+]
 
 
 class RumourService:
@@ -118,9 +86,10 @@ class RumourService:
         source: str = "",
         reach: str | None = None,
         risk: int | str | None = None,
+        incident: str | None = None,
     ) -> AddedRumour:
-        """Enter a rumour (status new). Similar claims already in the register are returned for the person to
-        check; entering it anyway is their call."""
+        """Enter a rumour (status new), linked to `incident` if given (say, the report it was heard in). Similar
+        claims already in the register are returned for the person to check; entering it anyway is their call."""
         text = clean_claim(claim)
         where = clean_source(source)
         level = parse_enum(Reach, reach or DEFAULT_REACH, "reach")
@@ -128,6 +97,7 @@ class RumourService:
         now = self._ctx.clock()
         with self._ctx.db.write() as session:
             op, user = self._op_and_user(session, operation_id, actor)
+            linked = _incident(session, op.id, incident) if incident else None
             similar = self._similar(session, op.id, text, now)
             rumour = Rumour(
                 id=uuid.uuid4(),
@@ -145,6 +115,8 @@ class RumourService:
             session.add(rumour)
             session.flush()
             session.add(RumourEvent(rumour_id=rumour.id, at=now, by_id=user.id, status=rumour.status, note="Entered."))
+            if linked is not None:
+                session.add(_incident_link(rumour.id, linked, "", user.id, now))
             self._ctx.record(
                 session,
                 user.name,
@@ -156,8 +128,11 @@ class RumourService:
                 reach=level.value,
                 risk=danger,
                 similar=[s.rumour.id.hex for s in similar],
+                incident=linked.root_id.hex if linked else None,
             )
-            return AddedRumour(_record(rumour, user.name, now), similar)
+            added = AddedRumour(_record(rumour, user.name, now), similar)
+        self._changed(added.rumour)
+        return added
 
     def update(self, rumour_ref: str, status: str, note: str, *, actor: str) -> RumourRecord:
         target = parse_enum(RumourStatus, status, "status")
@@ -180,7 +155,61 @@ class RumourService:
                 status=target.value,
                 note=why,
             )
-            return _record(rumour, find_user_name(session, rumour.owner_id), now)
+            record = _record(rumour, find_user_name(session, rumour.owner_id), now)
+        self._changed(record)
+        return record
+
+    def add_evidence(
+        self, rumour_ref: str, *, actor: str, note: str = "", url: str = "", incident: str = ""
+    ) -> RumourLinkRecord:
+        """Add one piece of evidence: a web link or an incident of this operation (each with an optional note of
+        what it shows), or a note on its own. Kept in the rumour's history; refused once the rumour is closed."""
+        if url.strip() and incident.strip():
+            raise ValidationError("Add one piece of evidence at a time: a link or an incident, with a note if needed.")
+        link = clean_evidence_url(url) if url.strip() else ""
+        why = clean_evidence_note(note, required=not link and not incident.strip())
+        now = self._ctx.clock()
+        with self._ctx.db.write() as session:
+            rumour = _find(session, rumour_ref)
+            _, user = self._op_and_user(session, rumour.operation_id, actor)
+            if rumour.status == RumourStatus.CLOSED.value:
+                raise ValidationError(f"Rumour {short_id(rumour.id)} is closed: that is final, no evidence is added.")
+            if incident.strip():
+                found = _incident(session, rumour.operation_id, incident)
+                if _linked(session, rumour.id, found.root_id):
+                    raise ValidationError(f"Incident {short_id(found.root_id)} is already linked to this rumour.")
+                row = _incident_link(rumour.id, found, why, user.id, now)
+                said = f"incident {short_id(found.root_id)}"
+            else:
+                kind, text = ("url", f"{link} — {why}" if why else link) if link else ("note", why)
+                row = RumourLink(rumour_id=rumour.id, kind=kind, ref_id=None, text=text, added_at=now, added_by=user.id)
+                said = text
+            session.add(row)
+            history = f"Evidence added: {said}" + (f" — {why}" if why and row.kind == "incident" else "")
+            session.add(RumourEvent(rumour_id=rumour.id, at=now, by_id=user.id, status=rumour.status, note=history))
+            rumour.last_action_at = now
+            self._ctx.record(
+                session,
+                user.name,
+                "rumour.evidence",
+                f"rumour:{rumour.id.hex}",
+                kind=row.kind,
+                incident=row.ref_id.hex if row.ref_id else None,
+                url=link or None,
+                note=why,
+            )
+            added = RumourLinkRecord(row.kind, row.ref_id, row.text, now, user.name)
+            record = _record(rumour, find_user_name(session, rumour.owner_id), now)
+        self._changed(record)
+        return added
+
+    def response_needs(self, rumour_ref: str, template: str | None = None) -> ResponseNeeds:
+        """The template a response would be drafted from and the values it needs beyond the claim (the facts, the
+        advice), so a face can ask for them before drafting."""
+        with self._ctx.db.read() as session:
+            chosen, filled = self._response_plan(session, _find(session, rumour_ref), template)
+        needed = [(name, chosen.description_of(name)) for name in chosen.placeholder_names if name not in filled]
+        return ResponseNeeds(chosen.id, needed)
 
     def respond(
         self,
@@ -196,15 +225,8 @@ class RumourService:
         with self._ctx.db.read() as session:
             rumour = _find(session, rumour_ref)
             self._op_and_user(session, rumour.operation_id, actor)
-            status = RumourStatus(rumour.status)
-            if status is RumourStatus.CLOSED:
-                raise ValidationError(f"Rumour {short_id(rumour.id)} is closed: it is not answered any more.")
-            chosen = self._templates.get(template) if template else self._templates.get(self._fitting(session, rumour))
-            if chosen.purpose.value != "rumour-response":
-                raise ValidationError(f"The template '{chosen.id}' is not a rumour response; use a rumour-… template.")
-            filled = {k.strip(): v for k, v in (values or {}).items()}
-            if "claim" in chosen.placeholder_names and "claim" not in filled:
-                filled["claim"] = rumour.claim.rstrip(" .!?;")
+            chosen, filled = self._response_plan(session, rumour, template)
+            filled.update({k.strip(): v for k, v in (values or {}).items()})
             missing = [name for name in chosen.placeholder_names if not filled.get(name, "").strip()]
             if missing:
                 asks = ", ".join(f"{name} ({chosen.description_of(name)})" for name in missing)
@@ -242,6 +264,8 @@ class RumourService:
                 template=chosen.id,
                 status=rumour.status,
             )
+            record = _record(rumour, find_user_name(session, rumour.owner_id), now)
+        self._changed(record)
         return draft
 
     # -- reading -----------------------------------------------------------------------------------------
@@ -286,6 +310,20 @@ class RumourService:
 
     # -- helpers ------------------------------------------------------------------------------------------
 
+    def _changed(self, record: RumourRecord) -> None:
+        """Called after the commit: views and the timeline reload."""
+        self._ctx.bus.publish(RumourChanged(record.operation_id, record.id))
+
+    def _response_plan(self, session: Session, rumour: Rumour, template: str | None) -> tuple[Template, dict[str, str]]:
+        """The template to answer with, and the values the rumour itself gives it (the claim)."""
+        if rumour.status == RumourStatus.CLOSED.value:
+            raise ValidationError(f"Rumour {short_id(rumour.id)} is closed: it is not answered any more.")
+        chosen = self._templates.get(template) if template else self._templates.get(self._fitting(session, rumour))
+        if chosen.purpose.value != "rumour-response":
+            raise ValidationError(f"The template '{chosen.id}' is not a rumour response; use a rumour-… template.")
+        filled = {"claim": rumour.claim.rstrip(" .!?;")} if "claim" in chosen.placeholder_names else {}
+        return chosen, filled
+
     def _op_and_user(self, session: Session, operation_id: uuid.UUID, actor: str) -> tuple[Operation, User]:
         op = session.get(Operation, operation_id)
         if op is None:
@@ -326,6 +364,34 @@ def _find(session: Session, ref: str) -> Rumour:
     if len(found) > 1:
         raise ValidationError(f"The id {ref} is ambiguous: give more of its characters.")
     return found[0]
+
+
+def _incident(session: Session, operation_id: uuid.UUID, ref: str) -> Incident:
+    """An incident of this operation by (a prefix of) any of its versions' ids."""
+    prefix = ref.strip().lower().replace("-", "")
+    if len(prefix) < 4 or any(c not in "0123456789abcdef" for c in prefix):
+        raise ValidationError(f"'{ref}' is not an incident id: give at least its first 4 characters.")
+    found = [i for i in timeline.find_by_prefix(session, prefix) if i.operation_id == operation_id]
+    if not found:
+        raise NotFoundError(f"No incident {ref} in this operation to link to.")
+    if len(found) > 1:
+        raise ValidationError(f"The id {ref} is ambiguous: give more of its characters.")
+    return found[0]
+
+
+def _incident_link(rumour_id: uuid.UUID, incident: Incident, note: str, by: uuid.UUID, now: datetime) -> RumourLink:
+    """Linked by the incident's first version (corrections share it); the note, else what the incident said."""
+    text = note or " ".join(incident.description.split())[:LINK_TEXT_MAX]
+    return RumourLink(
+        rumour_id=rumour_id, kind="incident", ref_id=incident.root_id, text=text, added_at=now, added_by=by
+    )
+
+
+def _linked(session: Session, rumour_id: uuid.UUID, root_id: uuid.UUID) -> bool:
+    query = select(RumourLink.id).where(
+        RumourLink.rumour_id == rumour_id, RumourLink.kind == "incident", RumourLink.ref_id == root_id
+    )
+    return session.scalar(query.limit(1)) is not None
 
 
 def _record(rumour: Rumour, owner: str, now: datetime) -> RumourRecord:

@@ -188,3 +188,27 @@ def test_explain_publicly_asks_for_the_advice_and_drafts_a_message(window: MainW
     assert "Use Panepistimiou Street" in draft.text("en")
     assert ("decision", decision.root_id) in draft.links
     qtbot.waitUntil(lambda: window.messages.model.row_of(draft.id) is not None, timeout=5000)
+
+
+def test_changes_made_elsewhere_refresh_both_views(window: MainWindow, staffed: App, qtbot: QtBot):
+    op = staffed.operations.current()
+    window.nav.setCurrentRow(RUMOURS)
+    added = staffed.rumours.add(op.id, "The metro is closed", actor="cmdr").rumour  # not through the view
+    qtbot.waitUntil(lambda: _table_texts(window.rumours, RumourModel.CLAIM) == ["The metro is closed"], timeout=5000)
+    window.rumours.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.rumours.pane.detail is not None, timeout=5000)
+    staffed.rumours.update(added.short_id, "verifying", "Calling the metro", actor="cmdr")
+    qtbot.waitUntil(lambda: _table_texts(window.rumours, RumourModel.STATUS) == ["Verifying"], timeout=5000)
+    qtbot.waitUntil(  # the selection and its detail follow the reload
+        lambda: (
+            window.rumours.pane.detail is not None
+            and window.rumours.pane.detail.rumour.status is RumourStatus.VERIFYING
+        ),
+        timeout=5000,
+    )
+    first = staffed.decisions.add(op.id, DecisionInput("Open Gate B", "Gate A is crowded"), actor="cmdr")
+    qtbot.waitUntil(lambda: _table_texts(window.decisions, DecisionModel.DECISION) == ["Open Gate B"], timeout=5000)
+    staffed.decisions.revise(first.short_id, actor="cmdr", decision="Open Gates B and C")
+    qtbot.waitUntil(
+        lambda: _table_texts(window.decisions, DecisionModel.DECISION) == ["Open Gates B and C"], timeout=5000
+    )

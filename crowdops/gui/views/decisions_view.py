@@ -112,6 +112,7 @@ class DecisionsView(RegisterView):
         super().__init__(state, DecisionModel(state.clock), self.pane, parent)
         self.table.sortByColumn(DecisionModel.TIME, Qt.SortOrder.AscendingOrder)
         self.pane.explain_requested.connect(self.explain)
+        state.bridge.decision_changed.connect(self._changed)
         self.advice_dialog: QInputDialog | None = None
 
     def _list_work(self, op: OperationRecord) -> Any:
@@ -141,8 +142,7 @@ class DecisionsView(RegisterView):
         return dialog
 
     def _written(self, record: DecisionRecord) -> None:
-        self._keep = record.id
-        self.reload()
+        self.select_when_shown(record.id)  # the reload that DecisionChanged starts keeps it selected
 
     def explain(self, record: DecisionRecord, values: dict[str, str] | None = None) -> None:
         """Draft the explanation; when the template asks what the decision cannot say, ask for it and try again."""

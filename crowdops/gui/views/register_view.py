@@ -1,5 +1,5 @@
 """What the Rumours and the Decisions views share: a search bar over a sortable table (or its empty state), the
-detail pane of the selected row, reloads after their own writes and on an operation switch."""
+detail pane of the selected row, reloads when the core announces a change and on an operation switch."""
 
 from __future__ import annotations
 
@@ -75,6 +75,11 @@ class RegisterView(QWidget):
         self._show_nothing()
         self.model.set_rows([], op.tz if op else ZoneInfo("UTC"))
         self.reload()
+
+    def _changed(self, operation_id: uuid.UUID, _record_id: uuid.UUID) -> None:
+        """A change announced by the core (by this view, another view or a background job): reload."""
+        if self._state.operation is not None and operation_id == self._state.operation.id:
+            self.reload()
 
     def reload(self) -> None:
         op = self._state.operation

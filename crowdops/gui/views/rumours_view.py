@@ -119,6 +119,7 @@ class RumoursView(RegisterView):
         self.table.sortByColumn(RumourModel.IDLE, Qt.SortOrder.DescendingOrder)
         self.pane.update_requested.connect(self.update_status)
         self.pane.respond_requested.connect(self.respond)
+        state.bridge.rumour_changed.connect(self._changed)
         self.value_dialog: QInputDialog | None = None
 
     def _list_work(self, op: OperationRecord) -> Any:
@@ -187,9 +188,7 @@ class RumoursView(RegisterView):
     def _responded(self, rumour_id: Any, draft: MessageRecord) -> None:
         self._say(self.tr("Response drafted: message {id} — find it in Messages").format(id=draft.short_id))
         self.responded.emit(draft)
-        self.select_when_shown(rumour_id)
-        self.reload()
+        self.select_when_shown(rumour_id)  # the reload that RumourChanged starts keeps it selected
 
     def _written(self, record: RumourRecord) -> None:
-        self._keep = record.id
-        self.reload()
+        self.select_when_shown(record.id)
