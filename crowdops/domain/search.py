@@ -22,6 +22,11 @@ def fold(text: str | None) -> str | None:
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
+def search_words(text: str) -> tuple[str, ...]:
+    """The searchable words of what was typed, folded: the same words `fts_query` searches for."""
+    return tuple(w for w in (fold(text) or "").replace("\x00", " ").split() if _WORD.search(w))
+
+
 def fts_query(text: str) -> str | None:
     """Each whitespace-separated word becomes a quoted prefix term, so FTS syntax ("*", NEAR(, AND, -, quotes)
     is matched as text, never interpreted. Returns None when nothing searchable is left (only punctuation)."""

@@ -17,15 +17,16 @@ from crowdops.domain.incidents import (
     clean_reason,
 )
 from crowdops.domain.permissions import require_can_log_incident
-from crowdops.domain.search import fts_query
+from crowdops.domain.search import fts_query, search_words
 from crowdops.domain.times import iso_utc, parse_since, parse_until, parse_when, zone
 from crowdops.services.context import ServiceContext
 from crowdops.services.events import IncidentLogged
 from crowdops.services.inputs import DEFAULT_LIMIT, IncidentInput, TimelineQuery
 from crowdops.services.records import IncidentRecord, page_key
+from crowdops.services.story_records import StoryItem, TimelineRow, row_key
 from crowdops.services.users import find_user
-from crowdops.store import timeline
-from crowdops.store.filters import PageKey, TimelineFilter
+from crowdops.store import story, timeline
+from crowdops.store.filters import STORY_KINDS, PageKey, TimelineFilter
 from crowdops.store.models import Incident, Operation, User
 
 _HEX = re.compile(r"^[0-9a-f]+$")
@@ -203,6 +204,9 @@ class IncidentService:
         min_severity = check_severity(query.min_severity)
         search = query.search.strip()
         fts = fts_query(search) if search else None
+        unknown = sorted(set(query.kinds) - set(STORY_KINDS))
+        if unknown:
+            raise ValidationError(f"The timeline cannot show {', '.join(unknown)}; it shows {', '.join(STORY_KINDS)}.")
         return TimelineFilter(
             operation_id=op.id,
             category=category,
@@ -211,6 +215,8 @@ class IncidentService:
             until=until,
             fts=fts,
             nothing=bool(search) and fts is None,
+            kinds=frozenset(query.kinds),
+            words=search_words(search),
         )
 
     def page(self, flt: TimelineFilter, limit: int | None, after: PageKey | None = None) -> list[IncidentRecord]:
@@ -218,6 +224,20 @@ class IncidentService:
         with self._ctx.db.read() as session:
             rows = timeline.timeline_page(session, flt, limit or None, after)
             return [incident_record(row, row.logged_by_name) for row in rows]  # type: ignore[arg-type]
+
+    def story_page(self, flt: TimelineFilter, limit: int | None, after: PageKey | None = None) -> list[TimelineRow]:
+        """One page of the operation's story: incidents interleaved with the kinds in `flt.kinds` (rumours,
+        decisions, published messages), newest first. Each list is read only as far as the page reaches: the
+        newest `limit` of both together are among the newest `limit` of each."""
+        with self._ctx.db.read() as session:
+            incidents = timeline.timeline_page(session, flt, limit or None, after)
+            others = story.story_page(session, flt, limit or None, after)
+        rows: list[TimelineRow] = [incident_record(row, row.logged_by_name) for row in incidents]  # type: ignore[arg-type]
+        for r in others:
+            texts = (r.title or "", r.status or "", r.note or "")
+            rows.append(StoryItem(r.kind, r.id, r.target_id, r.at, r.order_at, *texts, r.by_name))
+        rows.sort(key=_newest_first, reverse=True)
+        return rows[:limit] if limit else rows
 
     def list(self, query: TimelineQuery, limit: int = DEFAULT_LIMIT) -> list[IncidentRecord]:
         if limit < 0:
@@ -234,6 +254,11 @@ class IncidentService:
         if len(matches) > 1:
             raise ValidationError(f"The id {ref} is ambiguous: give more of its characters.")
         return matches[0]
+
+
+def _newest_first(row: TimelineRow) -> tuple[object, ...]:
+    key = row_key(row)
+    return (key.occurred_at, key.logged_at, key.id)
 
 
 def audit_fields(record: IncidentRecord) -> dict[str, object]:

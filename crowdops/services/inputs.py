@@ -36,6 +36,7 @@ class TimelineQuery:
     since: str | None = None
     until: str | None = None
     search: str = ""
+    kinds: frozenset[str] = frozenset()  # rumours, decisions, messages: shown with the incidents
 
 
 @dataclass(frozen=True, slots=True)
