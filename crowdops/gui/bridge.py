@@ -5,6 +5,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from crowdops.services.events import (
+    ConnectivityChanged,
     CurrentOperationChanged,
     DecisionChanged,
     Event,
@@ -12,6 +13,7 @@ from crowdops.services.events import (
     IncidentLogged,
     MessageChanged,
     OperationsChanged,
+    OutboxChanged,
     RumourChanged,
 )
 
@@ -23,6 +25,8 @@ class EventBridge(QObject):
     message_changed = Signal(object, object)  # operation id, message id (uuid.UUID)
     rumour_changed = Signal(object, object)  # operation id, rumour id
     decision_changed = Signal(object, object)  # operation id, id of the new decision entry
+    outbox_changed = Signal()  # posts moved (by the sync worker or a person); counts may have changed
+    connectivity_changed = Signal(str, object)  # online/degraded/offline, unreachable hosts (tuple[str, ...])
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +51,10 @@ class EventBridge(QObject):
                 self.rumour_changed.emit(op, rumour)
             case DecisionChanged(operation_id=op, decision_id=decision):
                 self.decision_changed.emit(op, decision)
+            case OutboxChanged():
+                self.outbox_changed.emit()
+            case ConnectivityChanged(state=state, unreachable=hosts):
+                self.connectivity_changed.emit(state, hosts)
 
     def close(self) -> None:
         if self._unsubscribe is not None:
