@@ -38,7 +38,7 @@ from crowdops.channels.http import (
     server_said,
     utc_now,
 )
-from crowdops.domain.text import _x_url_spans  # twitter-text's link finder: the same links X shortens
+from crowdops.domain.text import x_url_spans  # twitter-text's link finder: the same links X shortens
 
 API_ROOT = "https://api.x.com"
 PLATFORM = "X"
@@ -248,7 +248,7 @@ def _said(answer: Answer) -> str:
 
 def _comparable(text: str) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
-    for start, end in reversed(_x_url_spans(text)):
+    for start, end in reversed(x_url_spans(text)):
         text = text[:start] + LINK + text[end:]
     return text
 

@@ -236,7 +236,8 @@ def _is_linkable(match: regex.Match[str]) -> bool:
     return len(match["url"]) - len(match["domain"]) + ascii_host + scheme <= _MAX_URL_LENGTH
 
 
-def _x_url_spans(text: str) -> list[tuple[int, int]]:
+def x_url_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every link X would shorten to t.co, as twitter-text finds them."""
     spans: list[tuple[int, int]] = []
     for match in _X_URL.finditer(text):
         if not _is_linkable(match):
@@ -296,7 +297,7 @@ _EMOJI = regex.compile(
 def x_weighted_length(text: str, config: TwitterTextConfig = X_CONFIG_V3) -> int:
     """X's weighted length (twitter-text parseTweet's weightedLength) under `config`."""
     text = unicodedata.normalize("NFC", text)  # X stores and counts the composed form
-    urls = dict(_x_url_spans(text))
+    urls = dict(x_url_spans(text))
     emoji = {m.start(): m.end() for m in _EMOJI.finditer(text)} if config.emoji_parsing else {}
     total = 0
     i = 0
