@@ -6,7 +6,7 @@ on it: `Ambiguous`. The rest of the classification is by status code, which adap
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -38,6 +38,9 @@ class Answer:
         return self.headers.get(name, "") or ""
 
 
+Reply = Answer | Retry | Ambiguous | Permanent  # what a request comes back as
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -65,7 +68,7 @@ class HttpClient:
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
 
-    def request(self, method: str, path: str, **kwargs: Any) -> Answer | Retry | Ambiguous | Permanent:
+    def request(self, method: str, path: str, **kwargs: Any) -> Reply:
         host = self.base_url or path
         try:
             response = self.session.request(method, self.url(path), timeout=self.timeout, **kwargs)
@@ -123,6 +126,32 @@ def epoch_time(value: str) -> datetime | None:
         return datetime.fromtimestamp(int(value.strip()), UTC)
     except (ValueError, OverflowError, OSError):
         return None
+
+
+def latest(*times: datetime | None) -> datetime | None:
+    """The latest of the times that are known; None when none is."""
+    return max((when for when in times if when is not None), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitHeaders:
+    """A platform's budget headers: how many calls are `remaining`, and when the budget `reset`s (read by `parse`)."""
+
+    remaining: str
+    reset: str
+    parse: Callable[[str], datetime | None]
+
+    def spent(self, answer: Answer) -> datetime | None:
+        """The reset of the budget when this answer reports it spent (none left); None otherwise."""
+        return self.parse(answer.header(self.reset)) if answer.header(self.remaining).strip() == "0" else None
+
+    def wait(self, answer: Answer, now: datetime) -> datetime | None:
+        """A 429's wait: the later of Retry-After and the reset of the budget."""
+        return latest(retry_after(answer.header("Retry-After"), now), self.parse(answer.header(self.reset)))
+
+    def paused_until(self, answer: Answer, now: datetime) -> datetime | None:
+        """When calls may resume after this answer: a 429's wait, the reset of a spent budget, or None."""
+        return self.wait(answer, now) if answer.status == 429 else self.spent(answer)
 
 
 def server_said(answer: Answer, fallback: str = "") -> str:
