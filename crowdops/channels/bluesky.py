@@ -12,9 +12,9 @@ when a call answers `ExpiredToken` (HTTP 400 on the reference PDS, not 401).
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import regex
@@ -34,7 +34,17 @@ from crowdops.channels.base import (
     Sent,
     SessionCache,
 )
-from crowdops.channels.http import Answer, HttpClient, classify_status, epoch_time, retry_after, server_said, utc_now
+from crowdops.channels.common import HttpPublisher, first_missing
+from crowdops.channels.http import (
+    Answer,
+    RateLimitHeaders,
+    Reply,
+    classify_status,
+    epoch_time,
+    retry_after,
+    server_said,
+    utc_now,
+)
 from crowdops.domain.errors import ValidationError
 from crowdops.domain.text import measure
 
@@ -44,6 +54,7 @@ COLLECTION = "app.bsky.feed.post"
 APP_PASSWORD_REFUSED = "Bluesky refused the app password — re-enter it in Channels."
 TOKEN_ERRORS = ("ExpiredToken", "InvalidToken")
 _TOO_LONG = re.compile(r"longer than|too long|graphemes", re.IGNORECASE)
+RATE_LIMIT = RateLimitHeaders("ratelimit-remaining", "ratelimit-reset", epoch_time)
 
 # What a failed request means depends on what it was for; the post itself keeps the shared client's wording.
 Role = Literal["post", "look-up", "sign-in", "test"]
@@ -58,9 +69,6 @@ _TRANSPORT: dict[str, tuple[str, str]] = {  # (never connected, no clear answer)
         "{host} did not answer in time; try again in a moment.",
     ),
 }
-
-T = TypeVar("T")
-Reply = Answer | Retry | Ambiguous | Permanent
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +119,10 @@ class Session:
         )
 
 
-class BlueskyPublisher:
+class BlueskyPublisher(HttpPublisher):
     kind = "bluesky"
+    default_server = DEFAULT_SERVICE
+    secret_mask = "[app password]"
 
     def __init__(
         self,
@@ -122,11 +132,7 @@ class BlueskyPublisher:
         timeout: tuple[float, float] | None = None,
         sessions: SessionCache | None = None,
     ):
-        self.config = config
-        self.clock = clock
-        self.paused_until: datetime | None = None
-        self._http = HttpClient(config.base_url.strip() or DEFAULT_SERVICE, clock=clock, timeout=timeout)
-        self._host = urlsplit(self._http.base_url).netloc or self._http.base_url
+        super().__init__(config, clock=clock, timeout=timeout)
         self._sessions = sessions if sessions is not None else MemorySessionCache()
         self._identifier = config.account.strip().removeprefix("@")
         self._session: Session | None = None
@@ -134,21 +140,21 @@ class BlueskyPublisher:
     def __repr__(self) -> str:
         return f"BlueskyPublisher({self.config.name!r}, {self._identifier!r}, {self._http.base_url!r})"
 
-    def close(self) -> None:
-        self._http.close()
+    def _server(self, config: ChannelConfig) -> str:
+        return config.base_url.strip() or self.default_server
 
     # -- publish --------------------------------------------------------------------------------------------------
 
-    def publish(self, post: Post) -> Outcome:
-        problem = self._missing_settings() or _too_long(post.text)
-        if problem:
-            return self._hide(problem)
+    def _publish(self, post: Post) -> Outcome:
+        too_long = _too_long(post.text)
+        if too_long:
+            return too_long
         answer = self._authed("POST", "com.atproto.repo.putRecord", lambda s: {"json": put_record(s.did, post)}, "post")
         if not isinstance(answer, Answer):
-            return self._hide(answer)
+            return answer
         if 200 <= answer.status < 300:
             return self._sent(answer.json)
-        return self._hide(self._refused(answer))
+        return self._refused(answer)
 
     def _refused(self, answer: Answer) -> Retry | Ambiguous | Permanent:
         if answer.status == 429:
@@ -176,10 +182,7 @@ class BlueskyPublisher:
 
     # -- resolve --------------------------------------------------------------------------------------------------
 
-    def resolve(self, post: Post) -> Resolution:
-        problem = self._missing_settings()
-        if problem:
-            return self._hide(problem)
+    def _resolve(self, post: Post) -> Resolution:
         answer = self._authed(
             "GET",
             "com.atproto.repo.getRecord",
@@ -187,10 +190,10 @@ class BlueskyPublisher:
             "look-up",
         )
         if not isinstance(answer, Answer):
-            return self._hide(answer)
+            return answer
         if answer.status == 200:
             return self._sent(answer.json)
-        return self._hide(self._not_found_or_unknown(answer))
+        return self._not_found_or_unknown(answer)
 
     def _not_found_or_unknown(self, answer: Answer) -> Resolution:
         if answer.status == 400 and _error(answer) == "RecordNotFound":
@@ -204,13 +207,10 @@ class BlueskyPublisher:
 
     # -- check ----------------------------------------------------------------------------------------------------
 
-    def check(self) -> CheckResult:
-        problem = self._missing_settings()
-        if problem:
-            return CheckResult(False, problem.message)
+    def _check(self) -> CheckResult:
         answer = self._authed("GET", "com.atproto.server.getSession", lambda s: {}, "test")
         if not isinstance(answer, Answer):
-            return self._hide(CheckResult(False, answer.message))
+            return CheckResult(False, answer.message)
         if answer.status == 200:
             handle = answer.json.get("handle") if isinstance(answer.json, dict) else None
             known = handle if isinstance(handle, str) and handle else self._session.handle if self._session else ""
@@ -221,7 +221,7 @@ class BlueskyPublisher:
             return CheckResult(False, "Bluesky is rate-limiting this account; try again in a few minutes.")
         if answer.status >= 500:
             return CheckResult(False, f"{self._host} has a server error (HTTP {answer.status}); try again later.")
-        return self._hide(CheckResult(False, f"Bluesky answered: {_said(answer)}"))
+        return CheckResult(False, f"Bluesky answered: {_said(answer)}")
 
     # -- session --------------------------------------------------------------------------------------------------
 
@@ -292,7 +292,7 @@ class BlueskyPublisher:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         answer = self._http.request(method, f"/xrpc/{nsid}", headers=headers, **kwargs)
         if isinstance(answer, Answer):
-            self.paused_until = self._spent_until(answer)
+            self.paused_until = RATE_LIMIT.paused_until(answer, self.clock())
             return answer
         if role == "post" or isinstance(answer, Permanent):
             return answer
@@ -301,33 +301,14 @@ class BlueskyPublisher:
             return Retry(no_connection.format(host=self._host))
         return Ambiguous(no_answer.format(host=self._host))
 
-    def _spent_until(self, answer: Answer) -> datetime | None:
-        if answer.status == 429:
-            return self._wait(answer)
-        if answer.header("ratelimit-remaining").strip() == "0":
-            return epoch_time(answer.header("ratelimit-reset"))
-        return None
-
     def _wait(self, answer: Answer) -> datetime | None:
-        """A 429's wait: the later of Retry-After and the reset of the spent budget."""
-        times = [retry_after(answer.header("Retry-After"), self.clock()), epoch_time(answer.header("ratelimit-reset"))]
-        return max((t for t in times if t is not None), default=None)
+        return RATE_LIMIT.wait(answer, self.clock())
 
-    def _missing_settings(self) -> Permanent | None:
-        if not self._identifier:
-            return Permanent("No Bluesky account is set for this channel; enter its handle in Channels.")
-        if not self.config.secret:
-            return Permanent("No app password is set for this Bluesky account; enter it in Channels.")
-        return None
-
-    def _hide(self, result: T) -> T:
-        """The app password must never reach a message, even if a server echoes it back."""
-        name = "message" if hasattr(result, "message") else "detail"
-        text = getattr(result, name, None)
-        secret = self.config.secret
-        if not isinstance(text, str) or not secret or secret not in text:
-            return result
-        return replace(result, **{name: text.replace(secret, "[app password]")})  # type: ignore[type-var]
+    def _setup_problem(self) -> Permanent | None:
+        return first_missing(
+            (self._identifier, "No Bluesky account is set for this channel; enter its handle in Channels."),
+            (self.config.secret, "No app password is set for this Bluesky account; enter it in Channels."),
+        )
 
 
 def _said(answer: Answer) -> str:

@@ -15,16 +15,13 @@ throttling error codes.
 
 import json
 import unicodedata
-from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from crowdops.channels.base import (
     Ambiguous,
-    ChannelConfig,
     CheckResult,
-    Clock,
     NotPublished,
     Outcome,
     Permanent,
@@ -33,7 +30,8 @@ from crowdops.channels.base import (
     Retry,
     Sent,
 )
-from crowdops.channels.http import Answer, HttpClient, classify_status, iso_time, retry_after, server_said, utc_now
+from crowdops.channels.common import HttpPublisher, token_problem
+from crowdops.channels.http import Answer, Reply, classify_status, iso_time, retry_after, server_said
 
 API_ROOT = "https://graph.facebook.com/v21.0"
 PLATFORM = "Facebook"
@@ -51,32 +49,19 @@ DUPLICATE = 506
 USAGE_HEADERS = ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage")
 PERCENT_KEYS = ("call_count", "total_time", "total_cputime")
 
-T = TypeVar("T")
 
-
-class FacebookPublisher:
+class FacebookPublisher(HttpPublisher):
     kind = "facebook"
-
-    def __init__(self, config: ChannelConfig, *, clock: Clock = utc_now, timeout: tuple[float, float] | None = None):
-        self.config = config
-        self.clock = clock
-        self.paused_until: datetime | None = None
-        self._http = HttpClient(config.base_url or API_ROOT, clock=clock, timeout=timeout)
-
-    def __repr__(self) -> str:
-        return f"FacebookPublisher({self.config.name!r})"
+    default_server = API_ROOT
 
     # -- publish --------------------------------------------------------------------------------------------------
 
-    def publish(self, post: Post) -> Outcome:
-        problem = self._setup_problem()
-        if problem:
-            return problem
+    def _publish(self, post: Post) -> Outcome:
         form = {"message": post.text, "access_token": self.config.secret}
         answer = self._call("POST", f"/{self._page()}/feed", data=form)
         if not isinstance(answer, Answer):
-            return self._hide(answer)
-        return self._hide(self._classify(answer, post))
+            return answer
+        return self._classify(answer, post)
 
     def _classify(self, answer: Answer, post: Post) -> Outcome:
         if answer.status == 200:
@@ -132,10 +117,7 @@ class FacebookPublisher:
 
     # -- resolve --------------------------------------------------------------------------------------------------
 
-    def resolve(self, post: Post) -> Resolution:
-        problem = self._setup_problem()
-        if problem:
-            return problem
+    def _resolve(self, post: Post) -> Resolution:
         params = {"fields": "id,message,created_time", "limit": "50"}
         path: str | None = f"/{self._page()}/published_posts"
         earliest = post.created_at - CLOCK_SLACK
@@ -144,7 +126,7 @@ class FacebookPublisher:
                 break
             answer = self._call("GET", path, params=params, headers=self._bearer())
             if not isinstance(answer, Answer) or answer.status != 200:
-                return self._hide(self._lookup_failed(answer))
+                return self._lookup_failed(answer)
             if not isinstance(answer.json, dict) or not isinstance(answer.json.get("data"), list):
                 return Ambiguous("Facebook's list of recent posts could not be read; will check again.")
             found, reached_older = _find(answer.json["data"], post, earliest)
@@ -166,7 +148,7 @@ class FacebookPublisher:
         query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "access_token"]
         return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
-    def _lookup_failed(self, answer: Answer | Retry | Ambiguous | Permanent) -> Resolution:
+    def _lookup_failed(self, answer: Reply) -> Resolution:
         # Never Retry here: that could read as "certainly not published" and send a second copy.
         if isinstance(answer, Permanent):
             return answer
@@ -185,10 +167,7 @@ class FacebookPublisher:
 
     # -- check ----------------------------------------------------------------------------------------------------
 
-    def check(self) -> CheckResult:
-        problem = self._setup_problem()
-        if problem:
-            return CheckResult(False, problem.message)
+    def _check(self) -> CheckResult:
         answer = self._call("GET", f"/{self._page()}", params={"fields": "name"}, headers=self._bearer())
         if not isinstance(answer, Answer):
             return CheckResult(False, _unreachable(answer))
@@ -196,11 +175,11 @@ class FacebookPublisher:
         if answer.status == 200 and isinstance(name, str):
             return CheckResult(True, f"Page: {name}")
         failed = self._graph_error(answer, _error_code(answer)) or classify_status(answer, PLATFORM, self.clock())
-        return self._hide(CheckResult(False, failed.message))
+        return CheckResult(False, failed.message)
 
     # -- helpers --------------------------------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Answer | Retry | Ambiguous | Permanent:
+    def _call(self, method: str, path: str, **kwargs: Any) -> Reply:
         answer = self._http.request(method, path, **kwargs)
         if isinstance(answer, Answer):
             self.paused_until = self._usage_spent_until(answer)
@@ -216,24 +195,17 @@ class FacebookPublisher:
             return retry_after(answer.header("Retry-After"), now) or now + DEFAULT_THROTTLE
         return None
 
-    def _bearer(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.config.secret}"}
-
     def _page(self) -> str:
         return quote(self.config.page_id.strip(), safe="")
 
     def _setup_problem(self) -> Permanent | None:
-        secret = self.config.secret
         if not self.config.page_id.strip():
             return Permanent("No Facebook page id is set — enter it in Channels.")
-        if not secret.strip():
-            return Permanent("No page token is set for this Facebook page — enter it in Channels.")
-        if any(ch.isspace() or not ch.isprintable() for ch in secret):
-            return Permanent("The Facebook page token contains spaces or line breaks — paste it again in Channels.")
-        return None
-
-    def _hide(self, result: T) -> T:
-        return _without_secret(result, self.config.secret)
+        return token_problem(
+            self.config.secret,
+            missing="No page token is set for this Facebook page — enter it in Channels.",
+            garbled="The Facebook page token contains spaces or line breaks — paste it again in Channels.",
+        )
 
 
 def _find(items: list[Any], post: Post, earliest: datetime) -> tuple[Sent | None, bool]:
@@ -288,12 +260,3 @@ def _wait_minutes(entry: dict[str, Any]) -> float:
 
 def _comparable(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
-
-
-def _without_secret(result: T, secret: str) -> T:
-    """Belt and braces: a server may echo what it was sent; the token must never reach a screen or a log."""
-    for name in ("message", "detail"):
-        text = getattr(result, name, None)
-        if secret and isinstance(text, str) and secret in text:
-            return replace(result, **{name: text.replace(secret, "[token hidden]")})  # type: ignore[type-var]
-    return result

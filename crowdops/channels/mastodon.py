@@ -11,10 +11,9 @@ API calls together, so a spent budget stops publishing too.
 
 import html
 import re
-from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import quote
 
 from crowdops.channels.base import (
     Ambiguous,
@@ -30,9 +29,11 @@ from crowdops.channels.base import (
     Retry,
     Sent,
 )
+from crowdops.channels.common import HttpPublisher, first_missing
 from crowdops.channels.http import (
     Answer,
-    HttpClient,
+    RateLimitHeaders,
+    Reply,
     classify_status,
     iso_time,
     retry_after,
@@ -48,31 +49,25 @@ MAX_PAGES = 5
 # A status dated this much before the post was queued cannot be ours (allows for the server's clock being off).
 CLOCK_SLACK = timedelta(minutes=10)
 TOKEN_REJECTED = "Mastodon refused the access token — it has expired or been revoked; re-enter it in Channels."
+# Mastodon's limit counts all of an account's API calls together.
+RATE_LIMIT = RateLimitHeaders("X-RateLimit-Remaining", "X-RateLimit-Reset", iso_time)
 
-T = TypeVar("T")
 
-
-class MastodonPublisher:
+class MastodonPublisher(HttpPublisher):
     kind = "mastodon"
+    secret_mask = "[token]"
 
     def __init__(self, config: ChannelConfig, *, clock: Clock = utc_now, timeout: tuple[float, float] | None = None):
-        self.config = config
-        self.clock = clock
-        self.paused_until: datetime | None = None
-        self._http = HttpClient(config.base_url, clock=clock, timeout=timeout)
-        self._host = urlsplit(self._http.base_url).netloc or self._http.base_url
+        super().__init__(config, clock=clock, timeout=timeout)
         self._max_characters: int | None = None
 
     def __repr__(self) -> str:
         return f"MastodonPublisher({self.config.name!r}, {self._http.base_url!r})"
 
-    def close(self) -> None:
-        self._http.close()
-
     # -- publish --------------------------------------------------------------------------------------------------
 
-    def publish(self, post: Post) -> Outcome:
-        return self._hide(self._missing_settings() or self._post_status(post))
+    def _publish(self, post: Post) -> Outcome:
+        return self._post_status(post)
 
     def _post_status(self, post: Post) -> Outcome:
         body = {"status": post.text, "language": post.language, "visibility": "public"}
@@ -96,14 +91,11 @@ class MastodonPublisher:
 
     # -- resolve --------------------------------------------------------------------------------------------------
 
-    def resolve(self, post: Post) -> Resolution:
-        problem = self._missing_settings()
-        if problem:
-            return self._hide(problem)
+    def _resolve(self, post: Post) -> Resolution:
         if self.clock() - post.created_at < KEY_LIFETIME:
             # Same key: Mastodon answers with the status it already made, or makes it now if it never did.
-            return self._hide(self._post_status(post))
-        return self._hide(self._search(post))
+            return self._post_status(post)
+        return self._search(post)
 
     def _search(self, post: Post) -> Resolution:
         me = self._call("GET", "/api/v1/accounts/verify_credentials")
@@ -136,7 +128,7 @@ class MastodonPublisher:
             "look at the account to see whether it went out."
         )
 
-    def _unchecked(self, answer: Answer | Retry | Ambiguous | Permanent) -> Resolution:
+    def _unchecked(self, answer: Reply) -> Resolution:
         """A look-up that failed. Never Retry: here a re-send is not protected by the key, so only proof allows it."""
         if isinstance(answer, Permanent):
             return answer
@@ -149,18 +141,15 @@ class MastodonPublisher:
 
     # -- check and limits -----------------------------------------------------------------------------------------
 
-    def check(self) -> CheckResult:
-        problem = self._missing_settings()
-        if problem:
-            return CheckResult(False, problem.message)
+    def _check(self) -> CheckResult:
         answer = self._call("GET", "/api/v1/accounts/verify_credentials")
         if isinstance(answer, Retry):
             return CheckResult(False, f"No connection to {self._host} — check the network and the server address.")
         if isinstance(answer, Ambiguous):
             return CheckResult(False, f"{self._host} did not answer properly; try again in a moment.")
         if isinstance(answer, Permanent):
-            return CheckResult(False, self._scrub(answer.message))
-        return self._hide(self._checked(answer))
+            return CheckResult(False, answer.message)
+        return self._checked(answer)
 
     def _checked(self, answer: Answer) -> CheckResult:
         acct = answer.json.get("acct") if isinstance(answer.json, dict) else None
@@ -188,46 +177,23 @@ class MastodonPublisher:
 
     # -- plumbing -------------------------------------------------------------------------------------------------
 
-    def _call(
-        self, method: str, path: str, *, auth: bool = True, **kwargs: Any
-    ) -> Answer | Retry | Ambiguous | Permanent:
+    def _call(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> Reply:
         headers = dict(kwargs.pop("headers", {}))
         if auth:
-            headers["Authorization"] = f"Bearer {self.config.secret}"
+            headers.update(self._bearer())
         answer = self._http.request(method, path, headers=headers, **kwargs)
         if isinstance(answer, Answer):
-            self.paused_until = self._spent_until(answer)
+            self.paused_until = RATE_LIMIT.paused_until(answer, self.clock())
         return answer
 
-    def _spent_until(self, answer: Answer) -> datetime | None:
-        if answer.status == 429:
-            return self._wait(answer)
-        if answer.header("X-RateLimit-Remaining").strip() == "0":
-            return iso_time(answer.header("X-RateLimit-Reset"))
-        return None
-
     def _wait(self, answer: Answer) -> datetime | None:
-        """A 429's wait: the later of Retry-After and the reset of the spent budget."""
-        times = [retry_after(answer.header("Retry-After"), self.clock()), iso_time(answer.header("X-RateLimit-Reset"))]
-        return max((t for t in times if t is not None), default=None)
+        return RATE_LIMIT.wait(answer, self.clock())
 
-    def _missing_settings(self) -> Permanent | None:
-        if not self.config.base_url.strip():
-            return Permanent("No Mastodon server address is set for this channel; enter it in Channels.")
-        if not self.config.secret:
-            return Permanent("No access token is set for this Mastodon account; enter it in Channels.")
-        return None
-
-    def _hide(self, result: T) -> T:
-        """The token must never reach a message, even if a server echoes it back."""
-        message = getattr(result, "message", None) or getattr(result, "detail", None)
-        if not isinstance(message, str) or not self.config.secret or self.config.secret not in message:
-            return result
-        field = "message" if hasattr(result, "message") else "detail"
-        return replace(result, **{field: self._scrub(message)})  # type: ignore[type-var]
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self.config.secret, "[token]") if self.config.secret else text
+    def _setup_problem(self) -> Permanent | None:
+        return first_missing(
+            (self.config.base_url.strip(), "No Mastodon server address is set for this channel; enter it in Channels."),
+            (self.config.secret, "No access token is set for this Mastodon account; enter it in Channels."),
+        )
 
 
 def _sent(status: Any) -> Sent | Ambiguous:

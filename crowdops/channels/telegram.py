@@ -9,15 +9,12 @@ A bot cannot read a channel's history, so an ambiguous send cannot be checked: a
 """
 
 import re
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from crowdops.channels.base import (
     Ambiguous,
-    ChannelConfig,
     CheckResult,
-    Clock,
     NeedsPerson,
     Outcome,
     Permanent,
@@ -26,7 +23,8 @@ from crowdops.channels.base import (
     Retry,
     Sent,
 )
-from crowdops.channels.http import Answer, HttpClient, retry_after, utc_now
+from crowdops.channels.common import HttpPublisher, without_secret
+from crowdops.channels.http import Answer, Reply, retry_after
 
 API_ROOT = "https://api.telegram.org"
 PLATFORM = "Telegram"
@@ -42,43 +40,30 @@ CANNOT_CHECK = "Telegram cannot be checked: look at the channel and mark the pos
 T = TypeVar("T")
 
 
-class TelegramPublisher:
+class TelegramPublisher(HttpPublisher):
     kind = "telegram"
+    default_server = API_ROOT
 
-    def __init__(self, config: ChannelConfig, *, clock: Clock = utc_now, timeout: tuple[float, float] | None = None):
-        self.config = config
-        self.clock = clock
-        self.paused_until: datetime | None = None
-        self._http = HttpClient(config.base_url or API_ROOT, clock=clock, timeout=timeout)
-
-    def __repr__(self) -> str:
-        return f"TelegramPublisher({self.config.name!r})"
-
-    def publish(self, post: Post) -> Outcome:
-        problem = self._setup_problem()
-        if problem:
-            return problem
+    def _publish(self, post: Post) -> Outcome:
         body = {"chat_id": self.config.chat_id.strip(), "text": post.text, "disable_web_page_preview": False}
         answer = self._call("POST", "sendMessage", json=body)
         if not isinstance(answer, Answer):
-            return self._hide(answer)
+            return answer
         if answer.status == 200 and isinstance(answer.json, dict) and answer.json.get("ok") is True:
             return self._sent(answer.json.get("result"))
-        return self._hide(self._refused(answer))
+        return self._refused(answer)
 
     def resolve(self, post: Post) -> Resolution:
+        """Never asks Telegram (nor needs the settings): a bot cannot read the channel."""
         return NeedsPerson(CANNOT_CHECK)
 
-    def check(self) -> CheckResult:
-        problem = self._setup_problem()
-        if problem:
-            return CheckResult(False, problem.message)
+    def _check(self) -> CheckResult:
         me = self._result("getMe")
         if not isinstance(me, dict):
-            return self._hide(CheckResult(False, me))
+            return CheckResult(False, me)
         chat = self._result("getChat", {"chat_id": self.config.chat_id.strip()})
         if not isinstance(chat, dict):
-            return self._hide(CheckResult(False, chat))
+            return CheckResult(False, chat)
         title = chat.get("title") or chat.get("username") or self.config.chat_id
         return CheckResult(True, f"Bot @{me.get('username', '?')} in {title}")
 
@@ -111,7 +96,7 @@ class TelegramPublisher:
 
     # -- helpers --------------------------------------------------------------------------------------------------
 
-    def _call(self, method: str, api_method: str, **kwargs: Any) -> Answer | Retry | Ambiguous | Permanent:
+    def _call(self, method: str, api_method: str, **kwargs: Any) -> Reply:
         try:
             answer = self._http.request(method, f"/bot{self.config.secret.strip()}/{api_method}", **kwargs)
         except Exception as error:
@@ -151,7 +136,8 @@ class TelegramPublisher:
         return None
 
     def _hide(self, result: T) -> T:
-        return _without_secret(result, self.config.secret.strip())
+        # The token as it goes into the URL path, surrounding blanks stripped: that is what a server could echo.
+        return without_secret(result, self.config.secret.strip(), self.secret_mask)
 
 
 def _refusal(code: int, description: str, parameters: Any, chat_id: str) -> Permanent:
@@ -181,12 +167,3 @@ def _description(body: dict[str, Any]) -> str:
     text = body.get("description")
     text = text.strip() if isinstance(text, str) else ""
     return text if len(text) <= 200 else text[:199] + "…"
-
-
-def _without_secret(result: T, secret: str) -> T:
-    """Belt and braces: a server may echo what it was sent; the token must never reach a screen or a log."""
-    for name in ("message", "detail"):
-        text = getattr(result, name, None)
-        if secret and isinstance(text, str) and secret in text:
-            return replace(result, **{name: text.replace(secret, "[token hidden]")})  # type: ignore[type-var]
-    return result

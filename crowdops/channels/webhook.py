@@ -27,16 +27,14 @@ A 2xx answer means published; it may carry JSON `{"id": …, "url": …}` naming
 import hashlib
 import hmac
 import json
-from dataclasses import replace
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from datetime import UTC
+from typing import Any
 from urllib.parse import urlsplit
 
 from crowdops.channels.base import (
     Ambiguous,
     ChannelConfig,
     CheckResult,
-    Clock,
     Outcome,
     Permanent,
     Post,
@@ -44,59 +42,50 @@ from crowdops.channels.base import (
     Retry,
     Sent,
 )
-from crowdops.channels.http import Answer, HttpClient, classify_status, retry_after, server_said, utc_now
+from crowdops.channels.common import HttpPublisher, first_missing
+from crowdops.channels.http import Answer, Reply, classify_status, retry_after, server_said
 
 PLATFORM = "The receiver"
 
-T = TypeVar("T")
 
-
-class WebhookPublisher:
+class WebhookPublisher(HttpPublisher):
     kind = "webhook"
+    secret_mask = "[secret hidden]"
 
-    def __init__(self, config: ChannelConfig, *, clock: Clock = utc_now, timeout: tuple[float, float] | None = None):
-        self.config = config
-        self.clock = clock
-        self.paused_until: datetime | None = None
-        self._address = config.base_url.strip()
+    def _server(self, config: ChannelConfig) -> str:
         # The client names only scheme and host in its messages: the path or query of a webhook address may itself
         # be a secret (many receivers put a token there).
-        self._http = HttpClient(_origin(self._address), clock=clock, timeout=timeout)
+        return _origin(config.base_url.strip())
 
-    def __repr__(self) -> str:
-        return f"WebhookPublisher({self.config.name!r})"
+    @property
+    def _address(self) -> str:
+        return self.config.base_url.strip()
 
-    def publish(self, post: Post) -> Outcome:
-        problem = self._setup_problem()
-        if problem:
-            return problem
+    def _publish(self, post: Post) -> Outcome:
         answer = self._send(post_body(post, self.config.name), "post", post.idempotency_key)
         if not isinstance(answer, Answer):
-            return self._hide(answer)
+            return answer
         self.paused_until = retry_after(answer.header("Retry-After"), self.clock()) if answer.status == 429 else None
-        return self._hide(self._classify(answer, post))
+        return self._classify(answer, post)
 
-    def resolve(self, post: Post) -> Resolution:
+    def _resolve(self, post: Post) -> Resolution:
         """The receiver de-duplicates on the Idempotency-Key, so asking is sending the same post again."""
-        outcome = self.publish(post)
+        outcome = self._publish(post)
         if isinstance(outcome, Retry):  # not reached this time; the earlier attempt may still have been published
             return Ambiguous(f"Could not check with the receiver yet: {outcome.message}", outcome.not_before)
         return outcome
 
-    def check(self) -> CheckResult:
-        problem = self._setup_problem()
-        if problem:
-            return CheckResult(False, problem.message)
+    def _check(self) -> CheckResult:
         answer = self._send(_compact({"ping": True}), "ping")
         if not isinstance(answer, Answer):
-            return self._hide(CheckResult(False, answer.message))
+            return CheckResult(False, answer.message)
         if 200 <= answer.status < 300:
             return CheckResult(True, f"The receiver at {self._http.base_url} answered the test.")
-        return self._hide(CheckResult(False, self._refused(answer).message))
+        return CheckResult(False, self._refused(answer).message)
 
     # -- requests -------------------------------------------------------------------------------------------------
 
-    def _send(self, body: bytes, event: str, key: str = "") -> Answer | Retry | Ambiguous | Permanent:
+    def _send(self, body: bytes, event: str, key: str = "") -> Reply:
         timestamp = str(int(self.clock().timestamp()))
         headers = {
             "Content-Type": "application/json; charset=utf-8",
@@ -145,14 +134,10 @@ class WebhookPublisher:
         return Permanent(f"The receiver refused the post (HTTP {status}: {server_said(answer)}).")
 
     def _setup_problem(self) -> Permanent | None:
-        if not self._address:
-            return Permanent("No address set for this webhook — enter the receiver's address in Channels.")
-        if not self.config.secret:
-            return Permanent("No signing secret is set for this webhook — enter it in Channels.")
-        return None
-
-    def _hide(self, result: T) -> T:
-        return _without_secret(result, self.config.secret)
+        return first_missing(
+            (self._address, "No address set for this webhook — enter the receiver's address in Channels."),
+            (self.config.secret, "No signing secret is set for this webhook — enter it in Channels."),
+        )
 
 
 def post_body(post: Post, channel: str) -> bytes:
@@ -188,12 +173,3 @@ def _origin(address: str) -> str:
         return ""
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
     return f"{parts.scheme}://{host}{port}"
-
-
-def _without_secret(result: T, secret: str) -> T:
-    """Belt and braces: a server may echo what it was sent; the secret must never reach a screen or a log."""
-    for name in ("message", "detail"):
-        text = getattr(result, name, None)
-        if secret and isinstance(text, str) and secret in text:
-            return replace(result, **{name: text.replace(secret, "[secret hidden]")})  # type: ignore[type-var]
-    return result

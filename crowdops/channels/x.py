@@ -11,15 +11,12 @@ and app limits): look-ups have budgets of their own, which must not stop publish
 
 import html
 import unicodedata
-from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from crowdops.channels.base import (
     Ambiguous,
-    ChannelConfig,
     CheckResult,
-    Clock,
     NotPublished,
     Outcome,
     Permanent,
@@ -28,15 +25,17 @@ from crowdops.channels.base import (
     Retry,
     Sent,
 )
+from crowdops.channels.common import HttpPublisher, token_problem
 from crowdops.channels.http import (
     Answer,
-    HttpClient,
+    RateLimitHeaders,
+    Reply,
     classify_status,
     epoch_time,
     iso_time,
+    latest,
     retry_after,
     server_said,
-    utc_now,
 )
 from crowdops.domain.text import x_url_spans  # twitter-text's link finder: the same links X shortens
 
@@ -44,42 +43,29 @@ API_ROOT = "https://api.x.com"
 PLATFORM = "X"
 # A post found on the account counts as ours only if X dated it no earlier than this before it was queued.
 CLOCK_SLACK = timedelta(minutes=5)
-# (remaining, reset) header pairs X sends on POST /2/tweets; a remaining of 0 means posting must wait for the reset.
+# The budgets X reports on POST /2/tweets (15-minute window, 24-hour user and app limits); the first also on a 429.
 BUDGETS = (
-    ("x-rate-limit-remaining", "x-rate-limit-reset"),
-    ("x-user-limit-24hour-remaining", "x-user-limit-24hour-reset"),
-    ("x-app-limit-24hour-remaining", "x-app-limit-24hour-reset"),
+    RateLimitHeaders("x-rate-limit-remaining", "x-rate-limit-reset", epoch_time),
+    RateLimitHeaders("x-user-limit-24hour-remaining", "x-user-limit-24hour-reset", epoch_time),
+    RateLimitHeaders("x-app-limit-24hour-remaining", "x-app-limit-24hour-reset", epoch_time),
 )
 TOKEN_REJECTED = "X rejected the token — re-enter it in Channels."
 LINK = "\ufffclink\ufffc"
 
-T = TypeVar("T")
 
-
-class XPublisher:
+class XPublisher(HttpPublisher):
     kind = "x"
-
-    def __init__(self, config: ChannelConfig, *, clock: Clock = utc_now, timeout: tuple[float, float] | None = None):
-        self.config = config
-        self.clock = clock
-        self.paused_until: datetime | None = None
-        self._http = HttpClient(config.base_url or API_ROOT, clock=clock, timeout=timeout)
-        self._user_id: str | None = None
-
-    def __repr__(self) -> str:
-        return f"XPublisher({self.config.name!r})"
+    default_server = API_ROOT
+    _user_id: str | None = None  # the account's id, asked for once
 
     # -- publish --------------------------------------------------------------------------------------------------
 
-    def publish(self, post: Post) -> Outcome:
-        problem = self._token_problem()
-        if problem:
-            return problem
-        answer = self._http.request("POST", "/2/tweets", json={"text": post.text}, headers=self._auth())
+    def _publish(self, post: Post) -> Outcome:
+        answer = self._http.request("POST", "/2/tweets", json={"text": post.text}, headers=self._bearer())
         if not isinstance(answer, Answer):
-            return self._hide(answer)
+            return answer
         self.paused_until = self._budget_spent_until(answer)
-        return self._hide(self._classify(answer, post))
+        return self._classify(answer, post)
 
     def _classify(self, answer: Answer, post: Post) -> Outcome:
         if answer.status in (200, 201):
@@ -113,28 +99,19 @@ class XPublisher:
 
     def _budget_spent_until(self, answer: Answer) -> datetime | None:
         """When posting may resume: the latest reset of a budget this answer reports as spent, or a 429's wait."""
-        times = [epoch_time(answer.header(reset)) for left, reset in BUDGETS if answer.header(left).strip() == "0"]
-        if answer.status == 429:
-            times += [
-                epoch_time(answer.header("x-rate-limit-reset")),
-                retry_after(answer.header("Retry-After"), self.clock()),
-            ]
-        known = [when for when in times if when is not None]
-        return max(known) if known else None
+        wait = BUDGETS[0].wait(answer, self.clock()) if answer.status == 429 else None
+        return latest(wait, *(budget.spent(answer) for budget in BUDGETS))
 
     # -- resolve --------------------------------------------------------------------------------------------------
 
-    def resolve(self, post: Post) -> Resolution:
-        problem = self._token_problem()
-        if problem:
-            return problem
+    def _resolve(self, post: Post) -> Resolution:
         user_id = self._me_id()
         if not isinstance(user_id, str):
-            return self._hide(user_id)
+            return user_id
         params = {"max_results": "100", "tweet.fields": "created_at,text"}
-        answer = self._http.request("GET", f"/2/users/{user_id}/tweets", params=params, headers=self._auth())
+        answer = self._http.request("GET", f"/2/users/{user_id}/tweets", params=params, headers=self._bearer())
         if not isinstance(answer, Answer) or answer.status != 200:
-            return self._hide(self._lookup_failed(answer))
+            return self._lookup_failed(answer)
         posts = answer.json.get("data", []) if isinstance(answer.json, dict) else None
         if not isinstance(posts, list):
             return Ambiguous("X's list of recent posts could not be read; will check again.")
@@ -161,7 +138,7 @@ class XPublisher:
         return self._user_id
 
     def _me(self) -> str | Resolution:
-        answer = self._http.request("GET", "/2/users/me", headers=self._auth())
+        answer = self._http.request("GET", "/2/users/me", headers=self._bearer())
         if not isinstance(answer, Answer) or answer.status != 200:
             return self._lookup_failed(answer)
         data = answer.json.get("data") if isinstance(answer.json, dict) else None
@@ -169,7 +146,7 @@ class XPublisher:
             return Ambiguous("X's answer about the account could not be read; will check again.")
         return data["id"]
 
-    def _lookup_failed(self, answer: Answer | Retry | Ambiguous | Permanent) -> Resolution:
+    def _lookup_failed(self, answer: Reply) -> Resolution:
         # Never Retry here: that could read as "certainly not published" and send a second copy.
         if isinstance(answer, Permanent):
             return answer
@@ -188,11 +165,8 @@ class XPublisher:
 
     # -- check ----------------------------------------------------------------------------------------------------
 
-    def check(self) -> CheckResult:
-        problem = self._token_problem()
-        if problem:
-            return CheckResult(False, problem.message)
-        answer = self._http.request("GET", "/2/users/me", headers=self._auth())
+    def _check(self) -> CheckResult:
+        answer = self._http.request("GET", "/2/users/me", headers=self._bearer())
         if not isinstance(answer, Answer):
             return CheckResult(
                 False, answer.message if isinstance(answer, Permanent) else "Could not reach X — check the network."
@@ -200,7 +174,7 @@ class XPublisher:
         data = answer.json.get("data") if isinstance(answer.json, dict) else None
         if answer.status != 200 or not isinstance(data, dict) or not isinstance(data.get("username"), str):
             said = TOKEN_REJECTED if answer.status == 401 else f"X did not confirm the account: {_said(answer)}"
-            return self._hide(CheckResult(False, said))
+            return CheckResult(False, said)
         return self._signed_in_as(data["username"])
 
     def _signed_in_as(self, username: str) -> CheckResult:
@@ -213,22 +187,15 @@ class XPublisher:
 
     # -- helpers --------------------------------------------------------------------------------------------------
 
-    def _auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.config.secret}"}
-
     def _post_url(self, post_id: str) -> str:
         return f"https://x.com/{self.config.account.lstrip('@') or 'i'}/status/{post_id}"
 
-    def _token_problem(self) -> Permanent | None:
-        secret = self.config.secret
-        if not secret.strip():
-            return Permanent("No token is set for this X account — enter it in Channels.")
-        if any(ch.isspace() or not ch.isprintable() for ch in secret):
-            return Permanent("The X token contains spaces or line breaks — paste it again in Channels.")
-        return None
-
-    def _hide(self, result: T) -> T:
-        return _without_secret(result, self.config.secret)
+    def _setup_problem(self) -> Permanent | None:
+        return token_problem(
+            self.config.secret,
+            missing="No token is set for this X account — enter it in Channels.",
+            garbled="The X token contains spaces or line breaks — paste it again in Channels.",
+        )
 
 
 def _is_duplicate(answer: Answer) -> bool:
@@ -255,12 +222,3 @@ def _comparable(text: str) -> str:
 
 def _time(value: object) -> datetime | None:
     return iso_time(value) if isinstance(value, str) else None
-
-
-def _without_secret(result: T, secret: str) -> T:
-    """Belt and braces: a server may echo what it was sent; the token must never reach a screen or a log."""
-    for name in ("message", "detail"):
-        text = getattr(result, name, None)
-        if secret and isinstance(text, str) and secret in text:
-            return replace(result, **{name: text.replace(secret, "[token hidden]")})  # type: ignore[type-var]
-    return result
