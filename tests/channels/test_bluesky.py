@@ -2,10 +2,6 @@
 
 import hashlib
 import json
-import socket
-import struct
-import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,25 +23,18 @@ from crowdops.channels.base import (
 )
 from crowdops.channels.bluesky import APP_PASSWORD_REFUSED, BlueskyPublisher, facets
 from crowdops.channels.tid import new_tid
+from tests.channels.helpers import NOW, RawServer, Received, assert_hidden, epoch, new_post, nobody_at, stalled
 
 PASSWORD = "app-password-SECRET-k2j4-9x8w"
 HANDLE = "police.bsky.example"
 DID = "did:plc:ewvi7nxzyoun6zhxrhs64oiz"
-NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 TEXT = "Road closed at the Old Bridge until 18:00. Use Mill Street instead."
 XRPC = "/xrpc/"
 
 
-@dataclass
-class Received:
-    method: str
-    nsid: str
-    headers: dict[str, str]  # names in lower case
-    query: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
+def nsid(request: Received) -> str:
+    """The XRPC method a request calls."""
+    return request.path.removeprefix(XRPC)
 
 
 @dataclass
@@ -61,8 +50,8 @@ class FakePDS:
     issued: int = 0
     rate_headers: dict[str, str] = field(default_factory=dict)
 
-    def calls(self, nsid: str) -> list[Received]:
-        return [r for r in self.received if r.nsid == nsid]
+    def calls(self, method: str) -> list[Received]:
+        return [r for r in self.received if nsid(r) == method]
 
     def expire_access(self) -> None:
         self.expired |= self.access
@@ -79,7 +68,7 @@ class FakePDS:
             "com.atproto.repo.putRecord": self.authorised(self.put_record),
             "com.atproto.repo.getRecord": self.authorised(self.get_record),
         }
-        return routes[request.nsid](request)
+        return routes[nsid(request)](request)
 
     def create_session(self, request: Received) -> tuple[int, Any]:
         body = request.json()
@@ -131,70 +120,17 @@ class FakePDS:
 
     def serve(self, server: HTTPServer) -> None:
         def handler(request: Request) -> Response:
-            received = Received(
-                request.method,
-                request.path.removeprefix(XRPC),
-                {k.lower(): v for k, v in request.headers.items()},
-                dict(request.args),
-                request.get_data(),
-            )
-            status, body = self.route(received)
+            status, body = self.route(Received.of(request))
             return Response(json.dumps(body), status=status, headers=self.rate_headers, content_type="application/json")
 
-        for nsid in ("createSession", "refreshSession", "getSession"):
-            server.expect_request(f"{XRPC}com.atproto.server.{nsid}").respond_with_handler(handler)
-        for nsid in ("putRecord", "getRecord"):
-            server.expect_request(f"{XRPC}com.atproto.repo.{nsid}").respond_with_handler(handler)
+        for name in ("createSession", "refreshSession", "getSession"):
+            server.expect_request(f"{XRPC}com.atproto.server.{name}").respond_with_handler(handler)
+        for name in ("putRecord", "getRecord"):
+            server.expect_request(f"{XRPC}com.atproto.repo.{name}").respond_with_handler(handler)
 
 
 def _bearer(request: Received) -> str:
     return request.headers.get("authorization", "").removeprefix("Bearer ")
-
-
-class RawServer:
-    """A bare TCP server that passes each request to `respond` and answers with its (status, body) — or, when it
-    returns None, resets the connection unanswered: the server acted, but the client never learns it."""
-
-    def __init__(self, respond: Callable[[Received], tuple[int, Any] | None]) -> None:
-        self.respond = respond
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return  # closed
-            with connection:
-                self._answer(connection)
-
-    def _answer(self, connection: socket.socket) -> None:
-        connection.settimeout(5)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            data += connection.recv(65536)
-        head, _, body = data.partition(b"\r\n\r\n")
-        request_line, *header_lines = head.decode("latin-1").split("\r\n")
-        method, target, _ = request_line.split(" ", 2)
-        headers = {name.strip().lower(): value.strip() for name, _, value in (h.partition(":") for h in header_lines)}
-        while len(body) < int(headers.get("content-length", "0")):
-            body += connection.recv(65536)
-        reply = self.respond(Received(method, target.split("?")[0].removeprefix(XRPC), headers, {}, body))
-        if reply is None:
-            # Linger 0: close with a TCP reset instead of an orderly end.
-            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            return
-        payload = json.dumps(reply[1]).encode()
-        head_out = f"HTTP/1.1 {reply[0]} X\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
-        connection.sendall(head_out.encode() + b"Connection: close\r\n\r\n" + payload)
-
-    def close(self) -> None:
-        self.listener.shutdown(socket.SHUT_RDWR)
-        self.listener.close()
-        self.thread.join(5)
 
 
 # -- helpers ------------------------------------------------------------------------------------------------------
@@ -214,17 +150,7 @@ def make(
 
 def a_post(text: str = TEXT, language: str = "en") -> Post:
     created = datetime(2026, 5, 1, 11, 58, 0, 123456, tzinfo=UTC)
-    return Post(uuid.uuid4(), text, language, uuid.uuid4().hex, new_tid(created), created)
-
-
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def epoch(when: datetime) -> str:
-    return str(int(when.timestamp()))
+    return new_post(text, created, language=language, record_key=new_tid(created))
 
 
 @pytest.fixture
@@ -440,23 +366,14 @@ def test_server_errors_are_ambiguous(httpserver: HTTPServer, url: str, pds: Fake
 
 
 def test_an_unreachable_server_means_not_sent() -> None:
-    outcome = make(f"http://127.0.0.1:{unused_port()}").publish(a_post())
+    outcome = make(nobody_at()).publish(a_post())
 
     assert isinstance(outcome, Retry)
 
 
 def test_no_answer_in_time_is_ambiguous(httpserver: HTTPServer, url: str, pds: FakePDS) -> None:
-    release = threading.Event()
-
-    def stall(request: Request) -> Response:
-        release.wait(10)
-        return Response("{}", content_type="application/json")
-
-    put_record_answers(httpserver).respond_with_handler(stall)
-    try:
+    with stalled(httpserver, f"{XRPC}com.atproto.repo.putRecord", Response("{}", content_type="application/json")):
         outcome = make(url, timeout=(1, 0.3)).publish(a_post())
-    finally:
-        release.set()
 
     assert isinstance(outcome, Ambiguous)
 
@@ -466,7 +383,7 @@ def test_a_reset_after_the_record_was_stored_is_ambiguous_and_resolve_finds_it(
 ) -> None:
     def store_then_drop(request: Received) -> tuple[int, Any] | None:
         answer = pds.route(request)
-        return None if request.nsid == "com.atproto.repo.putRecord" else answer
+        return None if nsid(request) == "com.atproto.repo.putRecord" else answer
 
     raw_servers.append(dropping := RawServer(store_then_drop))
     post = a_post()
@@ -508,7 +425,7 @@ def test_a_record_that_is_not_there_may_be_sent_again(url: str, pds: FakePDS) ->
 
 
 def test_a_failed_look_up_says_so(url: str, pds: FakePDS) -> None:
-    found = make(f"http://127.0.0.1:{unused_port()}").resolve(a_post())
+    found = make(nobody_at()).resolve(a_post())
 
     assert isinstance(found, Retry) and "sign in" in found.message
 
@@ -569,6 +486,5 @@ def test_the_app_password_never_appears_in_a_message_or_repr(httpserver: HTTPSer
 
     results = [publisher.publish(a_post()), publisher.resolve(a_post()), publisher.check()]
 
-    for shown in [*map(repr, results), repr(publisher), repr(publisher.config)]:
-        assert PASSWORD not in shown
+    assert_hidden([*results, publisher, publisher.config], PASSWORD)
     assert "is not an app password" in results[0].message  # type: ignore[union-attr]

@@ -1,32 +1,21 @@
 """The Facebook Page adapter against a local server speaking the Graph API's request and response shapes."""
 
 import json
-import socket
-import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from crowdops.channels.base import Ambiguous, ChannelConfig, NotPublished, Permanent, Post, Retry, Sent
 from crowdops.channels.facebook import FacebookPublisher
+from tests.channels.helpers import assert_hidden, new_post, nobody_at, stalled
 from tests.conftest import FakeClock
 
 TOKEN = "EAAGpagetokenSECRET0001"
 PAGE = "1122334455"
 TEXT = "Crowd at the stadium gates: use entrance B.\nStewards will guide you."
 POSTS = f"/{PAGE}/published_posts"
-
-
-@pytest.fixture(autouse=True)
-def served_as_expected(httpserver: HTTPServer) -> Iterator[None]:
-    yield
-    httpserver.check_assertions()
 
 
 def make(
@@ -43,7 +32,7 @@ def make(
 
 
 def a_post(clock: FakeClock, text: str = TEXT) -> Post:
-    return Post(uuid.uuid4(), text, "en", uuid.uuid4().hex, "", clock.now)
+    return new_post(text, clock.now)
 
 
 def graph_error(code: int, message: str = "An error occurred", subcode: int | None = None) -> dict[str, object]:
@@ -51,31 +40,6 @@ def graph_error(code: int, message: str = "An error occurred", subcode: int | No
     if subcode is not None:
         error["error_subcode"] = subcode
     return {"error": error}
-
-
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def stalled(httpserver: HTTPServer, path: str) -> Iterator[None]:
-    """The server takes the request and does not answer until the block ends."""
-    release = threading.Event()
-
-    def handler(request: Request) -> Response:
-        release.wait(10)
-        return Response('{"id": "1"}', status=200, content_type="application/json")
-
-    httpserver.expect_request(path).respond_with_handler(handler)
-    try:
-        yield
-    finally:
-        release.set()
-        # The server handles one request at a time: once this one is answered, the stalled one is done.
-        httpserver.expect_request("/drained").respond_with_data("")
-        requests.get(httpserver.url_for("/drained"), timeout=5)
 
 
 def assert_token_only_in_body_or_header(httpserver: HTTPServer) -> None:
@@ -197,13 +161,15 @@ def test_server_errors_are_ambiguous(httpserver: HTTPServer, clock: FakeClock, s
 
 
 def test_connection_refused_is_a_retry(httpserver: HTTPServer, clock: FakeClock) -> None:
-    publisher = make(httpserver, clock, base_url=f"http://127.0.0.1:{unused_port()}/v21.0")
+    publisher = make(httpserver, clock, base_url=nobody_at("/v21.0"))
 
     assert isinstance(publisher.publish(a_post(clock)), Retry)
 
 
 def test_read_timeout_is_ambiguous(httpserver: HTTPServer, clock: FakeClock) -> None:
-    with stalled(httpserver, f"/v21.0/{PAGE}/feed"):
+    with stalled(
+        httpserver, f"/v21.0/{PAGE}/feed", Response('{"id": "1"}', status=200, content_type="application/json")
+    ):
         outcome = make(httpserver, clock, timeout=(1, 0.3)).publish(a_post(clock))
 
     assert isinstance(outcome, Ambiguous)
@@ -318,7 +284,7 @@ def test_resolve_when_facebook_fails_is_ambiguous(httpserver: HTTPServer, clock:
     httpserver.expect_request(f"/v21.0{POSTS}").respond_with_data("", status=502)
 
     assert isinstance(make(httpserver, clock).resolve(a_post(clock)), Ambiguous)
-    unreachable = make(httpserver, clock, base_url=f"http://127.0.0.1:{unused_port()}")
+    unreachable = make(httpserver, clock, base_url=nobody_at())
     assert isinstance(unreachable.resolve(a_post(clock)), Ambiguous)
 
 
@@ -376,6 +342,4 @@ def test_the_token_never_appears_in_an_outcome(httpserver: HTTPServer, clock: Fa
 
     outcomes = [publisher.publish(a_post(clock)), publisher.resolve(a_post(clock)), publisher.check()]
 
-    for outcome in outcomes:
-        assert TOKEN not in str(outcome)
-    assert TOKEN not in repr(publisher)
+    assert_hidden([*outcomes, publisher], TOKEN)

@@ -3,11 +3,8 @@
 import html
 import json
 import re
-import socket
-import struct
-import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,23 +15,11 @@ from werkzeug import Request, Response
 
 from crowdops.channels.base import Ambiguous, ChannelConfig, NotPublished, Permanent, Post, Retry, Sent
 from crowdops.channels.mastodon import MastodonPublisher, comparable, plain_text
+from tests.channels.helpers import NOW, RawServer, Received, assert_hidden, new_post, nobody_at, stalled
 
 TOKEN = "mastodon-access-token-SECRET-7f3a9c"
-NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 TEXT = "Road closed at the Old Bridge until 18:00. Use Mill Street instead."
 INSTANCE = "https://social.police.example"
-
-
-@dataclass
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]  # names in lower case
-    query: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 @dataclass
@@ -95,13 +80,7 @@ class FakeMastodon:
 
     def _werkzeug(self, route: Callable[[Received], tuple[int, Any]]) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
-            received = Received(
-                request.method,
-                request.path,
-                {k.lower(): v for k, v in request.headers.items()},
-                dict(request.args),
-                request.get_data(),
-            )
+            received = Received.of(request)
             self.received.append(received)
             status, body = route(received)
             return Response(json.dumps(body), status=status, content_type="application/json")
@@ -129,48 +108,7 @@ def make(
 
 
 def a_post(text: str = TEXT, *, age: timedelta = timedelta(minutes=2)) -> Post:
-    return Post(uuid.uuid4(), text, "en", uuid.uuid4().hex, "3lbzq2x7mtk2a", NOW - age)
-
-
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class DroppingServer:
-    """A bare TCP server that reads one whole request, hands it to `store`, then resets the connection unanswered:
-    the post was stored, but the client never learns it."""
-
-    def __init__(self, store: Callable[[Received], object]) -> None:
-        self.store = store
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.thread = threading.Thread(target=self._serve_one, daemon=True)
-        self.thread.start()
-
-    def _serve_one(self) -> None:
-        connection, _ = self.listener.accept()
-        with connection:
-            connection.settimeout(5)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                data += connection.recv(65536)
-            head, _, body = data.partition(b"\r\n\r\n")
-            request_line, *header_lines = head.decode("latin-1").split("\r\n")
-            method, target, _ = request_line.split(" ", 2)
-            headers = {
-                name.strip().lower(): value.strip() for name, _, value in (h.partition(":") for h in header_lines)
-            }
-            while len(body) < int(headers.get("content-length", "0")):
-                body += connection.recv(65536)
-            self.store(Received(method, target.split("?")[0], headers, {}, body))
-            # Linger 0: close with a TCP reset instead of an orderly end.
-            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-
-    def close(self) -> None:
-        self.listener.close()
-        self.thread.join(5)
+    return new_post(text, NOW - age, record_key="3lbzq2x7mtk2a")
 
 
 @pytest.fixture
@@ -178,20 +116,6 @@ def fake(httpserver: HTTPServer) -> FakeMastodon:
     server = FakeMastodon()
     server.serve(httpserver)
     return server
-
-
-@pytest.fixture
-def stalled(httpserver: HTTPServer) -> Iterator[threading.Event]:
-    """Any request is taken and left unanswered until the test sets the event."""
-    release = threading.Event()
-
-    def handler(request: Request) -> Response:
-        release.wait(10)
-        return Response("{}", status=200, content_type="application/json")
-
-    httpserver.expect_request(re.compile(".*")).respond_with_handler(handler)
-    yield release
-    release.set()
 
 
 # -- publish ------------------------------------------------------------------------------------------------------
@@ -275,15 +199,15 @@ def test_server_errors_are_ambiguous(httpserver: HTTPServer, status: int) -> Non
 
 
 def test_an_unreachable_server_means_not_sent() -> None:
-    outcome = make(f"http://127.0.0.1:{unused_port()}").publish(a_post())
+    outcome = make(nobody_at()).publish(a_post())
 
     assert isinstance(outcome, Retry)
     assert "not sent" in outcome.message
 
 
-def test_no_answer_in_time_is_ambiguous(httpserver: HTTPServer, stalled: threading.Event) -> None:
-    outcome = make(httpserver.url_for("/"), timeout=(1, 0.3)).publish(a_post())
-    stalled.set()
+def test_no_answer_in_time_is_ambiguous(httpserver: HTTPServer) -> None:
+    with stalled(httpserver, re.compile(".*"), Response("{}", status=200, content_type="application/json")):
+        outcome = make(httpserver.url_for("/"), timeout=(1, 0.3)).publish(a_post())
 
     assert isinstance(outcome, Ambiguous)
 
@@ -291,7 +215,10 @@ def test_no_answer_in_time_is_ambiguous(httpserver: HTTPServer, stalled: threadi
 def test_a_reset_after_the_post_was_stored_is_ambiguous_and_resolve_finds_it(
     httpserver: HTTPServer, fake: FakeMastodon
 ) -> None:
-    dropping = DroppingServer(fake.post_status)
+    def store_then_drop(request: Received) -> None:
+        fake.post_status(request)  # stored, but the client never hears back
+
+    dropping = RawServer(store_then_drop)
     post = a_post()
     try:
         outcome = make(dropping.url).publish(post)
@@ -389,7 +316,7 @@ def test_after_the_key_expired_a_failed_look_up_is_never_a_go_ahead(httpserver: 
     )
 
     found = make(httpserver.url_for("/")).resolve(a_post(age=timedelta(hours=1)))
-    unreachable = make(f"http://127.0.0.1:{unused_port()}").resolve(a_post(age=timedelta(hours=1)))
+    unreachable = make(nobody_at()).resolve(a_post(age=timedelta(hours=1)))
 
     assert isinstance(found, Ambiguous) and found.not_before == datetime(2026, 5, 1, 12, 5, tzinfo=UTC)
     assert isinstance(unreachable, Ambiguous) and "check" in unreachable.message
@@ -412,7 +339,7 @@ def test_check_names_the_account(httpserver: HTTPServer, fake: FakeMastodon) -> 
 
 def test_check_explains_failures_in_plain_words(httpserver: HTTPServer, fake: FakeMastodon) -> None:
     refused = make(httpserver.url_for("/"), secret="an-old-token").check()
-    unreachable = make(f"http://127.0.0.1:{unused_port()}").check()
+    unreachable = make(nobody_at()).check()
 
     assert not refused.ok and "re-enter it in Channels" in refused.detail
     assert not unreachable.ok and unreachable.detail.startswith("No connection to 127.0.0.1")
@@ -434,7 +361,7 @@ def test_max_characters_is_none_when_it_cannot_be_read(httpserver: HTTPServer) -
     httpserver.expect_request("/api/v2/instance").respond_with_json({"domain": "old.example"})
 
     assert make(httpserver.url_for("/")).max_characters() is None
-    assert make(f"http://127.0.0.1:{unused_port()}").max_characters() is None
+    assert make(nobody_at()).max_characters() is None
 
 
 # -- the secret ---------------------------------------------------------------------------------------------------
@@ -450,9 +377,8 @@ def test_the_token_never_appears_in_a_message_or_repr(httpserver: HTTPServer) ->
         publisher.publish(a_post()),
         publisher.resolve(a_post()),
         publisher.check(),
-        make(f"http://127.0.0.1:{unused_port()}").publish(a_post()),
+        make(nobody_at()).publish(a_post()),
     ]
 
-    for shown in [*map(repr, results), repr(publisher), repr(publisher.config)]:
-        assert TOKEN not in shown
+    assert_hidden([*results, publisher, publisher.config], TOKEN)
     assert "Validation failed" in results[0].message  # type: ignore[union-attr]

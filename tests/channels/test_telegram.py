@@ -1,19 +1,14 @@
 """The Telegram adapter against a local server speaking the Bot API's request and response shapes."""
 
-import socket
-import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from crowdops.channels.base import Ambiguous, ChannelConfig, NeedsPerson, Outcome, Permanent, Post, Retry, Sent
 from crowdops.channels.telegram import TelegramPublisher
+from tests.channels.helpers import assert_hidden, new_post, nobody_at, stalled
 from tests.conftest import FakeClock
 
 TOKEN = "123456789:AAHsecretBotTokenSECRET-0001_xyz"
@@ -23,12 +18,6 @@ NOT_ADMIN = (
     "The bot may not post in this channel — make it an admin of the channel with the right to post messages, "
     "then try again."
 )
-
-
-@pytest.fixture(autouse=True)
-def served_as_expected(httpserver: HTTPServer) -> Iterator[None]:
-    yield
-    httpserver.check_assertions()
 
 
 def make(
@@ -46,7 +35,7 @@ def make(
 
 
 def a_post(clock: FakeClock, text: str = TEXT) -> Post:
-    return Post(uuid.uuid4(), text, "en", uuid.uuid4().hex, "", clock.now)
+    return new_post(text, clock.now)
 
 
 def sent_message(message_id: int, chat: dict[str, object]) -> dict[str, object]:
@@ -60,35 +49,8 @@ def error(code: int, description: str, **parameters: object) -> dict[str, object
     return body
 
 
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def stalled(httpserver: HTTPServer, path: str) -> Iterator[None]:
-    """The server takes the request and does not answer until the block ends."""
-    release = threading.Event()
-
-    def handler(request: Request) -> Response:
-        release.wait(10)
-        return Response('{"ok": true}', status=200, content_type="application/json")
-
-    httpserver.expect_request(path).respond_with_handler(handler)
-    try:
-        yield
-    finally:
-        release.set()
-        # The server handles one request at a time: once this one is answered, the stalled one is done.
-        httpserver.expect_request("/drained").respond_with_data("")
-        requests.get(httpserver.url_for("/drained"), timeout=5)
-
-
 def assert_secret_kept(*outcomes: object) -> None:
-    for outcome in outcomes:
-        assert TOKEN not in str(outcome)
-        assert TOKEN.split(":")[1] not in str(outcome)
+    assert_hidden(outcomes, TOKEN, TOKEN.split(":")[1])
 
 
 # -- publish ------------------------------------------------------------------------------------------------------
@@ -189,14 +151,14 @@ def test_server_errors_are_ambiguous(httpserver: HTTPServer, clock: FakeClock, s
 
 
 def test_connection_refused_is_a_retry(httpserver: HTTPServer, clock: FakeClock) -> None:
-    outcome = make(httpserver, clock, base_url=f"http://127.0.0.1:{unused_port()}").publish(a_post(clock))
+    outcome = make(httpserver, clock, base_url=nobody_at()).publish(a_post(clock))
 
     assert isinstance(outcome, Retry)
     assert_secret_kept(outcome)
 
 
 def test_read_timeout_is_ambiguous(httpserver: HTTPServer, clock: FakeClock) -> None:
-    with stalled(httpserver, SEND):
+    with stalled(httpserver, SEND, Response('{"ok": true}', status=200, content_type="application/json")):
         outcome = make(httpserver, clock, timeout=(1, 0.3)).publish(a_post(clock))
 
     assert isinstance(outcome, Ambiguous)
@@ -273,7 +235,7 @@ def test_the_token_never_appears_in_an_outcome(httpserver: HTTPServer, clock: Fa
     httpserver.expect_request(SEND).respond_with_json(error(400, f"Bad Request: bad URL /bot{TOKEN}/x"), status=400)
     httpserver.expect_request(f"/bot{TOKEN}/getMe").respond_with_json(error(500, f"oops {TOKEN}"), status=500)
     publisher = make(httpserver, clock)
-    unreachable = make(httpserver, clock, base_url=f"http://127.0.0.1:{unused_port()}")
+    unreachable = make(httpserver, clock, base_url=nobody_at())
     invalid = make(httpserver, clock, base_url="http://[::1")
 
     outcomes: list[object] = [publisher.publish(a_post(clock)), publisher.check()]

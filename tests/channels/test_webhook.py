@@ -3,32 +3,22 @@
 import hashlib
 import hmac
 import json
-import socket
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from crowdops.channels.base import Ambiguous, ChannelConfig, Permanent, Post, Retry, Sent
 from crowdops.channels.webhook import WebhookPublisher
+from tests.channels.helpers import assert_hidden, nobody_at, stalled
 from tests.conftest import FakeClock
 
 SECRET = "whsec-SECRET-signing-key-0001"
 TEXT = "Σταθμός Ομόνοια: κλειστός έως τις 20:00. Metro station Omonia closed until 20:00."
 KEY = "0123456789abcdef0123456789abcdef"
 ITEM = uuid.UUID("6f1c2b9a-0000-4000-8000-000000000001")
-
-
-@pytest.fixture(autouse=True)
-def served_as_expected(httpserver: HTTPServer) -> Iterator[None]:
-    yield
-    httpserver.check_assertions()
 
 
 def make(
@@ -55,31 +45,6 @@ def verified(request: Request) -> bytes:
     expected = hmac.new(SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(request.headers["X-CrowdOps-Signature"], f"sha256={expected}")
     return body
-
-
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def stalled(httpserver: HTTPServer, path: str) -> Iterator[None]:
-    """The server takes the request and does not answer until the block ends."""
-    release = threading.Event()
-
-    def handler(request: Request) -> Response:
-        release.wait(10)
-        return Response("", status=204)
-
-    httpserver.expect_request(path).respond_with_handler(handler)
-    try:
-        yield
-    finally:
-        release.set()
-        # The server handles one request at a time: once this one is answered, the stalled one is done.
-        httpserver.expect_request("/drained").respond_with_data("")
-        requests.get(httpserver.url_for("/drained"), timeout=5)
 
 
 # -- publish ------------------------------------------------------------------------------------------------------
@@ -156,7 +121,7 @@ def test_server_errors_are_ambiguous(httpserver: HTTPServer, clock: FakeClock, s
 
 
 def test_connection_refused_is_a_retry(httpserver: HTTPServer, clock: FakeClock) -> None:
-    publisher = make(httpserver, clock, base_url=f"http://127.0.0.1:{unused_port()}/hook?token=address-secret")
+    publisher = make(httpserver, clock, base_url=nobody_at("/hook?token=address-secret"))
 
     outcome = publisher.publish(a_post(clock))
 
@@ -165,7 +130,7 @@ def test_connection_refused_is_a_retry(httpserver: HTTPServer, clock: FakeClock)
 
 
 def test_read_timeout_is_ambiguous(httpserver: HTTPServer, clock: FakeClock) -> None:
-    with stalled(httpserver, "/hooks/crowdops"):
+    with stalled(httpserver, "/hooks/crowdops", Response("", status=204)):
         outcome = make(httpserver, clock, timeout=(1, 0.3)).publish(a_post(clock))
 
     assert isinstance(outcome, Ambiguous)
@@ -238,7 +203,7 @@ def test_resolve_sends_the_same_post_with_the_same_key(httpserver: HTTPServer, c
 
 
 def test_resolve_when_unreachable_stays_ambiguous(httpserver: HTTPServer, clock: FakeClock) -> None:
-    publisher = make(httpserver, clock, base_url=f"http://127.0.0.1:{unused_port()}/hook")
+    publisher = make(httpserver, clock, base_url=nobody_at("/hook"))
 
     assert isinstance(publisher.resolve(a_post(clock)), Ambiguous)
 
@@ -273,6 +238,4 @@ def test_the_secret_never_appears_in_an_outcome(httpserver: HTTPServer, clock: F
 
     outcomes = [publisher.publish(a_post(clock)), publisher.resolve(a_post(clock)), publisher.check()]
 
-    for outcome in outcomes:
-        assert SECRET not in str(outcome)
-    assert SECRET not in repr(publisher)
+    assert_hidden([*outcomes, publisher], SECRET)

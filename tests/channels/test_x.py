@@ -1,19 +1,14 @@
 """The X adapter against a local server speaking API v2's request and response shapes."""
 
-import socket
-import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from crowdops.channels.base import Ambiguous, ChannelConfig, NotPublished, Permanent, Post, Retry, Sent
 from crowdops.channels.x import XPublisher
+from tests.channels.helpers import assert_hidden, epoch, new_post, nobody_at, stalled
 from tests.conftest import FakeClock
 
 TOKEN = "x-oauth2-user-token-SECRET-0001"
@@ -26,12 +21,6 @@ DUPLICATE = {
     "status": 403,
 }
 ME = {"data": {"id": "4242", "name": "City Police", "username": "cityPolice"}}
-
-
-@pytest.fixture(autouse=True)
-def served_as_expected(httpserver: HTTPServer) -> Iterator[None]:
-    yield
-    httpserver.check_assertions()
 
 
 def make(
@@ -49,36 +38,7 @@ def make(
 
 
 def a_post(clock: FakeClock, text: str = TEXT) -> Post:
-    return Post(uuid.uuid4(), text, "en", uuid.uuid4().hex, "", clock.now)
-
-
-def epoch(when: datetime) -> str:
-    return str(int(when.timestamp()))
-
-
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def stalled(httpserver: HTTPServer, path: str) -> Iterator[None]:
-    """The server takes the request and does not answer until the block ends."""
-    release = threading.Event()
-
-    def handler(request: Request) -> Response:
-        release.wait(10)
-        return Response("{}", status=201, content_type="application/json")
-
-    httpserver.expect_request(path).respond_with_handler(handler)
-    try:
-        yield
-    finally:
-        release.set()
-        # The server handles one request at a time: once this one is answered, the stalled one is done.
-        httpserver.expect_request("/drained").respond_with_data("")
-        requests.get(httpserver.url_for("/drained"), timeout=5)
+    return new_post(text, clock.now)
 
 
 def expect_timeline(httpserver: HTTPServer, posts: list[dict[str, str]]) -> None:
@@ -194,7 +154,7 @@ def test_server_errors_are_ambiguous(httpserver: HTTPServer, clock: FakeClock, s
 
 
 def test_connection_refused_is_a_retry(clock: FakeClock, httpserver: HTTPServer) -> None:
-    publisher = make(httpserver, clock, base_url=f"http://127.0.0.1:{unused_port()}")
+    publisher = make(httpserver, clock, base_url=nobody_at())
 
     outcome = publisher.publish(a_post(clock))
 
@@ -203,7 +163,7 @@ def test_connection_refused_is_a_retry(clock: FakeClock, httpserver: HTTPServer)
 
 
 def test_read_timeout_is_ambiguous(httpserver: HTTPServer, clock: FakeClock) -> None:
-    with stalled(httpserver, "/2/tweets"):
+    with stalled(httpserver, "/2/tweets", Response("{}", status=201, content_type="application/json")):
         outcome = make(httpserver, clock, timeout=(1, 0.3)).publish(a_post(clock))
 
     assert isinstance(outcome, Ambiguous)
@@ -304,7 +264,7 @@ def test_resolve_when_x_fails_is_ambiguous_never_a_retry(httpserver: HTTPServer,
     publisher = make(httpserver, clock)
 
     assert isinstance(publisher.resolve(a_post(clock)), Ambiguous)
-    unreachable = make(httpserver, clock, base_url=f"http://127.0.0.1:{unused_port()}")
+    unreachable = make(httpserver, clock, base_url=nobody_at())
     assert isinstance(unreachable.resolve(a_post(clock)), Ambiguous)
 
 
@@ -361,7 +321,5 @@ def test_the_token_never_appears_in_an_outcome(httpserver: HTTPServer, clock: Fa
 
     outcomes = [publisher.publish(a_post(clock)), publisher.check(), publisher.resolve(a_post(clock))]
 
-    for outcome in outcomes:
-        assert TOKEN not in str(outcome)
-    assert TOKEN not in repr(publisher)
+    assert_hidden([*outcomes, publisher], TOKEN)
     assert "[token hidden]" in str(outcomes[0])
