@@ -44,6 +44,7 @@ MAX_EXTRA_PAGES = 2  # `paging.next` is followed at most twice: 150 posts is far
 MAYBE_POSTED = {1, 2}  # unknown / temporary service error: the post may exist
 THROTTLED = {4, 17, 32, 613, *range(80001, 80015)}  # app, user, page, custom and business use-case rate limits
 TOKEN_EXPIRED = 190
+TOKEN_EXPIRED_MESSAGE = "Facebook: the page token expired — re-enter it in Channels."
 BLOCKED = 368
 DUPLICATE = 506
 USAGE_HEADERS = ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage")
@@ -103,8 +104,8 @@ class FacebookPublisher(HttpPublisher):
                 f"Facebook is limiting how often we may post ({said}); will try again later.", self.paused_until
             )
         if code == TOKEN_EXPIRED:
-            return Permanent("Facebook: the page token expired — re-enter it in Channels.")
-        if code == 10 or (code is not None and 200 <= code <= 299):
+            return Permanent(TOKEN_EXPIRED_MESSAGE)
+        if _not_permitted(code):
             return Permanent(
                 f"Facebook: this page token may not post on the page ({said}) — re-enter a page token with the "
                 "pages_manage_posts permission in Channels."
@@ -156,8 +157,8 @@ class FacebookPublisher(HttpPublisher):
             return Ambiguous("Could not reach Facebook to check whether the post went out; will check again.")
         code = _error_code(answer)
         if code == TOKEN_EXPIRED:
-            return Permanent("Facebook: the page token expired — re-enter it in Channels.")
-        if code == 10 or (code is not None and 200 <= code <= 299):
+            return Permanent(TOKEN_EXPIRED_MESSAGE)
+        if _not_permitted(code):
             return Permanent(
                 f"Facebook: this page token may not read the page's posts ({server_said(answer)}) — re-enter a page "
                 "token with the pages_read_engagement permission in Channels."
@@ -228,6 +229,11 @@ def _find(items: list[Any], post: Post, earliest: datetime) -> tuple[Sent | None
 
 def _unreachable(failure: Retry | Ambiguous | Permanent) -> str:
     return failure.message if isinstance(failure, Permanent) else "Could not reach Facebook — check the network."
+
+
+def _not_permitted(code: int | None) -> bool:
+    """Graph's permission errors: 10, and the 200–299 range."""
+    return code == 10 or (code is not None and 200 <= code <= 299)
 
 
 def _error_code(answer: Answer) -> int | None:
