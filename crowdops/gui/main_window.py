@@ -105,6 +105,12 @@ class MainWindow(QMainWindow):
         state.bridge.current_operation_changed.connect(self._current_operation_changed)
         self.timeline.correct_requested.connect(self.correct_incident)
         self.timeline.message_requested.connect(self.new_message)
+        self.timeline.rumour_requested.connect(self.new_rumour)
+        self.timeline.decision_requested.connect(self.new_decision)
+        for pane in (self.timeline, self.rumours.pane, self.decisions.pane):
+            pane.open_requested.connect(self.open_item)
+        self.timeline.filters.set_kinds(prefs.timeline_kinds)
+        self.timeline.filters.kinds_changed.connect(lambda kinds: setattr(self.prefs, "timeline_kinds", kinds))
         self.messages.edit_requested.connect(self.edit_message)
         self.review.waiting_changed.connect(self._show_waiting)
         self.rumours.responded.connect(lambda draft: self.messages.select_when_shown(draft.id))
@@ -396,17 +402,35 @@ class MainWindow(QMainWindow):
 
     # -- rumours and decisions ------------------------------------------------------------------------------
 
-    def new_rumour(self) -> "NewRumourDialog | None":
+    def new_rumour(self, incident: IncidentRecord | None = None) -> "NewRumourDialog | None":
+        """A new rumour; from a timeline incident, linked to it (the timeline stays in view behind the dialog)."""
         if self.state.operation is None or not self._require_user():
             return None
-        self.nav.setCurrentRow(RUMOURS)
-        return self.rumours.new_rumour()
+        if incident is None:
+            self.nav.setCurrentRow(RUMOURS)
+        return self.rumours.new_rumour(incident)
 
-    def new_decision(self) -> "NewDecisionDialog | None":
+    def new_decision(self, incident: IncidentRecord | None = None) -> "NewDecisionDialog | None":
         if self.state.operation is None or not self._require_user():
             return None
-        self.nav.setCurrentRow(DECISIONS)
-        return self.decisions.new_decision()
+        if incident is None:
+            self.nav.setCurrentRow(DECISIONS)
+        return self.decisions.new_decision(incident)
+
+    def open_item(self, kind: str, item_id: uuid.UUID) -> None:
+        """Follow a link or a timeline row to the item: its own view, with it selected."""
+        if kind == "incident":
+            self.nav.setCurrentRow(TIMELINE)
+            self.timeline.open_incident(item_id)
+        elif kind == "rumour":
+            self.nav.setCurrentRow(RUMOURS)
+            self.rumours.select_when_shown(item_id)
+        elif kind == "decision":
+            self.nav.setCurrentRow(DECISIONS)
+            self.decisions.select_decision(item_id)
+        elif kind == "message":
+            self.nav.setCurrentRow(MESSAGES)
+            self.messages.select_when_shown(item_id)
 
     def _show_waiting(self, count: int) -> None:
         self.nav.set_badge(REVIEW, count, self.tr("{n} messages wait for approval (Ctrl+3)").format(n=count))

@@ -3,6 +3,7 @@
 from PySide6.QtCore import QSettings
 
 from crowdops.gui.theme import ThemeName
+from crowdops.store.filters import STORY_KINDS
 
 
 class Preferences:
@@ -43,3 +44,13 @@ class Preferences:
     @last_category.setter
     def last_category(self, value: str) -> None:
         self._settings.setValue("log/last_category", value)
+
+    @property
+    def timeline_kinds(self) -> frozenset[str]:
+        """What the timeline shows besides incidents (rumours, decisions, messages); none until asked for."""
+        value = str(self._settings.value("timeline/kinds", "") or "")
+        return frozenset(kind for kind in value.split(",") if kind in STORY_KINDS)
+
+    @timeline_kinds.setter
+    def timeline_kinds(self, kinds: frozenset[str]) -> None:
+        self._settings.setValue("timeline/kinds", ",".join(sorted(kinds)))

@@ -1,5 +1,6 @@
 """Dialogs of the rumour register and the decision log: each asks, writes through its service off the GUI thread,
-and shows a refusal inline without closing (nothing changes until the service accepts)."""
+and shows a refusal inline without closing (nothing changes until the service accepts). A rumour or decision begun
+from a timeline incident shows the link it will be saved with."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,8 +29,18 @@ from crowdops.gui.models.register_model import reach_label, rumour_status_label
 from crowdops.gui.wording import user_message
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from crowdops.gui.state import GuiState
+    from crowdops.services.decisions import DecisionRecord
+    from crowdops.services.records import IncidentRecord
     from crowdops.services.rumours import RumourRecord, SimilarRumour
+
+
+def incident_line(incident: IncidentRecord) -> str:
+    """How a linked incident reads in a dialog: its id and what it said."""
+    text = " ".join(incident.description.split()) or incident.category_label
+    return f"{incident.root_id.hex[:8]} — {text[:100]}"
 
 
 class _WriteDialog(QDialog):
@@ -76,9 +88,16 @@ class _WriteDialog(QDialog):
 class NewRumourDialog(_WriteDialog):
     """Claim, source, reach, risk. Similar claims already tracked show as a warning first; saving again enters it."""
 
-    def __init__(self, state: GuiState, operation_id: uuid.UUID, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        state: GuiState,
+        operation_id: uuid.UUID,
+        parent: QWidget | None = None,
+        incident: IncidentRecord | None = None,
+    ) -> None:
         super().__init__(state, self.tr("New rumour"), self.tr("Track rumour"), parent)
         self._operation_id = operation_id
+        self.incident = incident  # saved as the rumour's first link
         self._checked_claim: str | None = None  # the claim whose similar ones were shown
         self.claim = QPlainTextEdit()
         self.claim.setTabChangesFocus(True)
@@ -100,6 +119,8 @@ class NewRumourDialog(_WriteDialog):
         self.form.addRow(self.tr("&Source"), self.source)
         self.form.addRow(self.tr("R&each"), self.reach)
         self.form.addRow(self.tr("Ris&k (1–5)"), self.risk)
+        if incident is not None:
+            self.form.addRow(self.tr("Linked incident"), QLabel(incident_line(incident)))
         self._layout.insertWidget(1, self.similar)
         self.claim.setFocus()
 
@@ -141,7 +162,12 @@ class NewRumourDialog(_WriteDialog):
     def _save(self, actor: str, claim: str) -> None:
         rumours, op_id = self._state.app.rumours, self._operation_id
         source, reach, risk = self.source.text(), self.reach.currentData(), self.risk.value()
-        self._write(lambda: rumours.add(op_id, claim, actor=actor, source=source, reach=reach, risk=risk).rumour)
+        linked = self.incident.root_id.hex if self.incident else None
+        self._write(
+            lambda: (
+                rumours.add(op_id, claim, actor=actor, source=source, reach=reach, risk=risk, incident=linked).rumour
+            )
+        )
 
 
 class RumourStatusDialog(_WriteDialog):
@@ -179,9 +205,16 @@ class RumourStatusDialog(_WriteDialog):
 class NewDecisionDialog(_WriteDialog):
     """Decision, rationale, options considered ("option: why rejected", one a line) and an optional review time."""
 
-    def __init__(self, state: GuiState, operation_id: uuid.UUID, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        state: GuiState,
+        operation_id: uuid.UUID,
+        parent: QWidget | None = None,
+        incident: IncidentRecord | None = None,
+    ) -> None:
         super().__init__(state, self.tr("New decision"), self.tr("Log decision"), parent)
         self._operation_id = operation_id
+        self.incident = incident  # saved as the decision's link
         self.decision = QPlainTextEdit()
         self.decision.setTabChangesFocus(True)
         self.decision.setPlaceholderText(self.tr("What was decided"))
@@ -197,6 +230,8 @@ class NewDecisionDialog(_WriteDialog):
         self.form.addRow(self.tr("&Rationale"), self.rationale)
         self.form.addRow(self.tr("&Options"), self.options)
         self.form.addRow(self.tr("Re&view at"), self.review)
+        if incident is not None:
+            self.form.addRow(self.tr("Linked incident"), QLabel(incident_line(incident)))
         self.resize(560, 460)
         self.decision.setFocus()
 
@@ -216,6 +251,78 @@ class NewDecisionDialog(_WriteDialog):
             rationale=self.rationale.toPlainText(),
             options=options,
             review_at=self.review.text().strip() or None,
+            links=[f"incident:{self.incident.root_id.hex}"] if self.incident else [],
         )
         decisions, op_id = self._state.app.decisions, self._operation_id
         self._write(lambda: decisions.add(op_id, entry, actor=actor))
+
+
+class ReviseDecisionDialog(NewDecisionDialog):
+    """The decision's latest version, filled in, to change; saved as a new version that points at it (the log is
+    append-only). A review time left as it was is kept, even one that has passed."""
+
+    def __init__(self, state: GuiState, record: DecisionRecord, tz: ZoneInfo, parent: QWidget | None = None) -> None:
+        super().__init__(state, record.operation_id, parent)
+        self._record = record
+        self.setWindowTitle(self.tr("Revise decision {id}").format(id=record.short_id))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Save revision"))
+        self.decision.setPlainText(record.decision)
+        self.rationale.setPlainText(record.rationale)
+        self.options.setPlainText("\n".join(f"{o}: {why}" if why else o for o, why in record.options))
+        self._review_was = record.review_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if record.review_at else ""
+        self.review.setText(self._review_was)
+        self.review.setToolTip(self.tr("Empty it to drop the review"))
+
+    def _submit(self) -> None:
+        actor = self._actor()
+        if actor is None:
+            return
+        try:
+            options = [parse_option(line) for line in self.options.toPlainText().splitlines() if line.strip()]
+        except CrowdOpsError as refusal:
+            show_error(self.error, str(refusal))
+            return
+        review = self.review.text().strip()
+        decisions, ref = self._state.app.decisions, self._record.id.hex
+        decision, rationale = self.decision.toPlainText(), self.rationale.toPlainText()
+        self._write(
+            lambda: decisions.revise(
+                ref,
+                actor=actor,
+                decision=decision,
+                rationale=rationale,
+                options=options,
+                review_at=None if review == self._review_was else review,
+            )
+        )
+
+
+class RumourEvidenceDialog(_WriteDialog):
+    """One piece of evidence: a web link or an incident (each with an optional note of what it shows), or a note."""
+
+    def __init__(self, state: GuiState, record: RumourRecord, parent: QWidget | None = None) -> None:
+        title = self.tr("Evidence for rumour {id}").format(id=record.short_id)
+        super().__init__(state, title, self.tr("Add evidence"), parent)
+        self._record = record
+        claim = QLabel(record.claim)
+        claim.setWordWrap(True)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText(self.tr("https://… where it was posted or reported"))
+        self.incident = QLineEdit()
+        self.incident.setPlaceholderText(self.tr("Incident ID, e.g. 3f2a9c1b (at the foot of its detail)"))
+        self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
+        self.note.setPlaceholderText(self.tr("What it shows; on its own, the evidence itself"))
+        self.form.addRow(self.tr("Claim"), claim)
+        self.form.addRow(self.tr("&Link"), self.url)
+        self.form.addRow(self.tr("or &incident"), self.incident)
+        self.form.addRow(self.tr("N&ote"), self.note)
+        self.url.setFocus()
+
+    def _submit(self) -> None:
+        actor = self._actor()
+        if actor is None:
+            return
+        rumours, ref = self._state.app.rumours, self._record.id.hex
+        url, incident, note = self.url.text(), self.incident.text(), self.note.toPlainText()
+        self._write(lambda: rumours.add_evidence(ref, actor=actor, url=url, incident=incident, note=note))

@@ -1,4 +1,5 @@
-"""The incident timeline as a Qt model that loads pages lazily, off the GUI thread, never the whole table."""
+"""The incident timeline as a Qt model that loads pages lazily, off the GUI thread, never the whole table. With
+the kind toggles on, rumours, decisions and published messages are rows too, each saying what it is in words."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -10,16 +11,29 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QFont
 
 from crowdops.domain.enums import SEVERITY_LABELS
+from crowdops.domain.messages import Purpose
+from crowdops.domain.rumours import RumourStatus
+from crowdops.gui.models.register_model import rumour_status_label
 from crowdops.gui.tasks import TaskRunner
 from crowdops.gui.theme import LIGHT, Colours
-from crowdops.services.records import IncidentRecord, page_key
-from crowdops.store.filters import PageKey, TimelineFilter
+from crowdops.gui.wording import purpose_label, tr
+from crowdops.services.records import IncidentRecord
+from crowdops.services.story_records import StoryItem, TimelineRow, row_key
+from crowdops.store.filters import (
+    DECISION,
+    DECISION_REVISED,
+    MESSAGE_SENT,
+    RUMOUR_SEEN,
+    RUMOUR_STATUS,
+    PageKey,
+    TimelineFilter,
+)
 
 PAGE_SIZE = 200
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-PageReader = Callable[[TimelineFilter, int, PageKey | None], list[IncidentRecord]]  # IncidentService.page
+PageReader = Callable[[TimelineFilter, int, PageKey | None], list[TimelineRow]]  # IncidentService.page/story_page
 
 
 class Column(IntEnum):
@@ -41,6 +55,33 @@ HEADERS = {
     Column.SOURCE: "Source",
     Column.LOGGED_BY: "Logged by",
 }
+# In the Severity column, the word that says what a row that is not an incident is (never colour alone).
+KIND_WORDS = {
+    RUMOUR_SEEN: "Rumour",
+    RUMOUR_STATUS: "Rumour",
+    DECISION: "Decision",
+    DECISION_REVISED: "Decision",
+    MESSAGE_SENT: "Published",
+}
+
+
+def kind_word(item: StoryItem) -> str:
+    return tr(KIND_WORDS[item.kind])
+
+
+EVENT_WORDS = {RUMOUR_SEEN: "First seen", DECISION: "Decided", DECISION_REVISED: "Revised"}
+
+
+def story_event(item: StoryItem) -> str:
+    """What happened to the item at that time, for the Category column."""
+    if item.kind in EVENT_WORDS:
+        return tr(EVENT_WORDS[item.kind])
+    if item.kind == RUMOUR_STATUS:
+        return tr("Now {status}").format(status=rumour_status_label(RumourStatus(item.status)).lower())
+    try:
+        return purpose_label(Purpose(item.status))  # a published message: what it is for
+    except ValueError:
+        return item.status
 
 
 class TimelineModel(QAbstractTableModel):
@@ -55,7 +96,7 @@ class TimelineModel(QAbstractTableModel):
         self._clock = clock
         self._read_page = read_page
         self._tasks = tasks
-        self._rows: list[IncidentRecord] = []
+        self._rows: list[TimelineRow] = []
         self._filter: TimelineFilter | None = None
         self._tz = ZoneInfo("UTC")
         self._colours = LIGHT
@@ -84,10 +125,12 @@ class TimelineModel(QAbstractTableModel):
             return None
         record = self._rows[index.row()]
         column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(record, column)
         if role == RECORD_ROLE:
             return record
+        if isinstance(record, StoryItem):
+            return self._story_data(record, column, role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(record, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(record, column)
         if column == Column.SEVERITY:
@@ -109,9 +152,7 @@ class TimelineModel(QAbstractTableModel):
     def _display(self, record: IncidentRecord, column: Column) -> str:
         match column:
             case Column.TIME:
-                local = record.occurred_at.astimezone(self._tz)
-                today = self._clock().astimezone(self._tz).date()
-                return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
+                return self._time(record.occurred_at)
             case Column.SEVERITY:
                 return f"{record.severity} {SEVERITY_LABELS[record.severity]}"
             case Column.CATEGORY:
@@ -124,6 +165,45 @@ class TimelineModel(QAbstractTableModel):
                 return record.source.label
             case Column.LOGGED_BY:
                 return record.logged_by
+
+    def _story_data(self, item: StoryItem, column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            match column:
+                case Column.TIME:
+                    return self._time(item.at)
+                case Column.SEVERITY:
+                    return kind_word(item)
+                case Column.CATEGORY:
+                    return story_event(item)
+                case Column.DESCRIPTION:
+                    return f"{item.title} — {item.note}" if item.kind == RUMOUR_STATUS and item.note else item.title
+                case Column.WHERE:
+                    return item.note if item.kind in (RUMOUR_SEEN, MESSAGE_SENT) else ""
+                case Column.LOGGED_BY:
+                    return item.by
+            return ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.TIME:
+                return item.at.astimezone(self._tz).strftime("%Y-%m-%d %H:%M:%S %Z")
+            if column in (Column.DESCRIPTION, Column.SEVERITY):
+                return self.tr("{title}\n\nEnter or double-click opens it in its own view.").format(
+                    title=f"{item.title}\n{item.note}".strip()
+                )
+        if column == Column.SEVERITY:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QColor(self._colours.chip_neutral)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(self._colours.chip_neutral_text)
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return None
+
+    def _time(self, moment: datetime) -> str:
+        local = moment.astimezone(self._tz)
+        today = self._clock().astimezone(self._tz).date()
+        return local.strftime("%H:%M") if local.date() == today else local.strftime("%d %b %H:%M")
 
     def _tooltip(self, record: IncidentRecord, column: Column) -> str | None:
         if column == Column.TIME:
@@ -141,7 +221,7 @@ class TimelineModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent) or self._filter is None:
             return
-        after = page_key(self._rows[-1]) if self._rows else None
+        after = row_key(self._rows[-1]) if self._rows else None
         flt, generation = self._filter, self._generation
         self._set_loading(True)
         self._tasks.read(
@@ -150,7 +230,7 @@ class TimelineModel(QAbstractTableModel):
             lambda error: self._fail(generation, error),
         )
 
-    def _append(self, generation: int, rows: list[IncidentRecord]) -> None:
+    def _append(self, generation: int, rows: list[TimelineRow]) -> None:
         if generation != self._generation:
             return
         self._set_loading(False)
@@ -196,7 +276,7 @@ class TimelineModel(QAbstractTableModel):
             lambda error: self._fail(generation, error),
         )
 
-    def _replace(self, generation: int, rows: list[IncidentRecord], asked: int) -> None:
+    def _replace(self, generation: int, rows: list[TimelineRow], asked: int) -> None:
         if generation != self._generation:
             return
         self._set_loading(False)
@@ -232,12 +312,16 @@ class TimelineModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
 
-    def record(self, row: int) -> IncidentRecord:
+    @property
+    def filter(self) -> TimelineFilter | None:
+        return self._filter
+
+    def record(self, row: int) -> TimelineRow:
         return self._rows[row]
 
-    def row_of(self, root_id: object) -> int | None:
-        """The row showing the incident whose chain starts at `root_id` (its latest version)."""
+    def row_of(self, key: object) -> int | None:
+        """The row showing the incident whose chain starts at `key` (its latest version), or the story row `key`."""
         for row, record in enumerate(self._rows):
-            if record.root_id == root_id:
+            if (record.id if isinstance(record, StoryItem) else record.root_id) == key:
                 return row
         return None

@@ -1,9 +1,11 @@
 """The Decisions view: the operation's decision log in order (latest version of each), reviews that are due, the
-selected decision's rationale, options and why rejected, information, powers, links and versions; new decision and
-explain publicly (a linked draft message)."""
+selected decision's rationale, options and why rejected, information, powers, links (a click opens the incident,
+rumour or message) and versions; new decision, revise (a new version, filled in from the latest) and explain
+publicly (a linked draft message)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -11,24 +13,28 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QPushButton, QWidget
 
 from crowdops.domain.times import format_local
-from crowdops.gui.dialogs.registers import NewDecisionDialog
+from crowdops.gui.dialogs.registers import NewDecisionDialog, ReviseDecisionDialog
 from crowdops.gui.models.register_model import DecisionModel
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import scrolling_pane
 from crowdops.gui.views.register_view import RegisterView, section
-from crowdops.gui.views.widgets import chip, clear_layout, text_label
+from crowdops.gui.views.widgets import chip, clear_layout, follow, link_label, text_label
 from crowdops.gui.wording import WAITING, user_message
 from crowdops.services.records import OperationRecord
 
 if TYPE_CHECKING:
     from crowdops.services.decisions import DecisionRecord
     from crowdops.services.message_records import MessageRecord
+    from crowdops.services.records import IncidentRecord
 
 ADVICE = "advice"  # what the explanation template asks that a decision does not say
+LINK_WORDS = {"incident": "Incident", "rumour": "Rumour", "message": "Message"}
 
 
 class DecisionDetailPane(QWidget):
     explain_requested = Signal(object)  # DecisionRecord
+    revise_requested = Signal(object)  # DecisionRecord
+    open_requested = Signal(str, object)  # incident, rumour or message, its id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,16 +43,19 @@ class DecisionDetailPane(QWidget):
         self.explain_button = QPushButton(self.tr("E&xplain publicly…"))
         self.explain_button.setToolTip(self.tr("Draft a public message explaining this decision (Alt+X)"))
         self.explain_button.clicked.connect(lambda: self.record and self.explain_requested.emit(self.record))
+        self.revise_button = QPushButton(self.tr("Re&vise…"))
+        self.revise_button.setToolTip(self.tr("Log a new version of this decision; the earlier one stays (Alt+V)"))
+        self.revise_button.clicked.connect(lambda: self.record and self.revise_requested.emit(self.record))
         self.show_nothing()
 
     def show_nothing(self) -> None:
         self.record = None
-        clear_layout(self._layout, keep=[self.explain_button])
+        clear_layout(self._layout, keep=[self.explain_button, self.revise_button])
         self._layout.addWidget(text_label(self.tr("Select a decision to see its rationale and versions."), "Muted"))
 
     def show_decision(self, record: DecisionRecord, versions: list[DecisionRecord], tz: ZoneInfo, due: bool) -> None:
         self.record = record
-        clear_layout(self._layout, keep=[self.explain_button])
+        clear_layout(self._layout, keep=[self.explain_button, self.revise_button])
         add = self._layout.addWidget
         if due and record.review_at is not None:
             chips = QHBoxLayout()
@@ -68,8 +77,9 @@ class DecisionDetailPane(QWidget):
         if record.review_at is not None and not due:
             add(text_label(self.tr("Review at {when}").format(when=format_local(record.review_at, tz)), "Muted"))
         actions = QHBoxLayout()
-        actions.addWidget(self.explain_button)
-        self.explain_button.show()
+        for button in (self.revise_button, self.explain_button):
+            actions.addWidget(button)
+            button.show()
         actions.addStretch(1)
         self._layout.addLayout(actions)
         add(section(self.tr("Rationale")))
@@ -90,7 +100,9 @@ class DecisionDetailPane(QWidget):
         if record.links:
             add(section(self.tr("Links")))
             for kind, ref in record.links:
-                add(text_label(f"{self.tr(kind)} {ref.hex[:8]}"))
+                label = link_label(f"{kind}:{ref.hex}", f"{self.tr(LINK_WORDS.get(kind, kind))} {ref.hex[:8]}")
+                label.linkActivated.connect(lambda href: follow(href, self.open_requested))
+                add(label)
         add(section(self.tr("Versions")))
         for number, version in enumerate(reversed(versions)):
             text = self.tr("Version {n} · {when} · {who}: {what}").format(
@@ -112,6 +124,7 @@ class DecisionsView(RegisterView):
         super().__init__(state, DecisionModel(state.clock), self.pane, parent)
         self.table.sortByColumn(DecisionModel.TIME, Qt.SortOrder.AscendingOrder)
         self.pane.explain_requested.connect(self.explain)
+        self.pane.revise_requested.connect(self.revise)
         state.bridge.decision_changed.connect(self._changed)
         self.advice_dialog: QInputDialog | None = None
 
@@ -132,14 +145,29 @@ class DecisionsView(RegisterView):
 
     # -- actions ------------------------------------------------------------------------------------------
 
-    def new_decision(self) -> NewDecisionDialog | None:
+    def new_decision(self, incident: IncidentRecord | None = None) -> NewDecisionDialog | None:
         op = self._state.operation
         if op is None:
             return None
-        dialog = NewDecisionDialog(self._state, op.id, self)
+        dialog = NewDecisionDialog(self._state, op.id, self, incident=incident)
         dialog.done.connect(self._written)
         dialog.open()
         return dialog
+
+    def revise(self, record: DecisionRecord) -> ReviseDecisionDialog | None:
+        op = self._state.operation
+        if op is None:
+            return None
+        dialog = ReviseDecisionDialog(self._state, record, op.tz, self)
+        dialog.done.connect(self._written)
+        dialog.open()
+        return dialog
+
+    def select_decision(self, decision_id: uuid.UUID) -> None:
+        """Select the decision that has this id or whose first version has it (links and the timeline name a
+        decision by its first version; the list shows the latest)."""
+        latest = next((r.id for r in self.model.records() if decision_id in (r.id, r.root_id)), decision_id)
+        self.select_when_shown(latest)
 
     def _written(self, record: DecisionRecord) -> None:
         self.select_when_shown(record.id)  # the reload that DecisionChanged starts keeps it selected

@@ -1,13 +1,15 @@
-"""The filter bar above the timeline: search, category, minimum severity and time range."""
+"""The filter bar above the timeline: search, category, minimum severity and time range; and which other kinds
+(rumours, decisions, published messages) the timeline shows among its incidents."""
 
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from crowdops.domain.categories import categories_for
 from crowdops.domain.enums import SEVERITY_LABELS, OperationKind
+from crowdops.store.filters import DECISIONS, MESSAGES, RUMOURS
 
 SEARCH_DELAY_MS = 250  # search as you type, without a query per keystroke
 RANGES = (
@@ -18,8 +20,19 @@ RANGES = (
 )
 
 
+# The toggles: kind, label (with its Alt key), what it shows.
+KIND_TOGGLES = (
+    (RUMOURS, "R&umours", "Show rumours when first seen and when their status changed (Alt+U)"),
+    (DECISIONS, "&Decisions", "Show decisions and their revisions when made (Alt+D)"),
+    (MESSAGES, "&Published messages", "Show public messages when their first post was sent (Alt+P)"),
+)
+
+TOGGLE_NOTE = "Search and time range apply to them too; category and severity narrow incidents only."
+
+
 class FilterBar(QWidget):
     changed = Signal()
+    kinds_changed = Signal(object)  # frozenset[str]: remembered in the preferences
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +57,21 @@ class FilterBar(QWidget):
         self.reset_button.setText(self.tr("Clear filters"))
         self.reset_button.setToolTip(self.tr("Show every incident again (Esc in the search field)"))
         self.reset_button.clicked.connect(self.reset)
+        self.kind_buttons: dict[str, QPushButton] = {}
+        kinds_row = QHBoxLayout()
+        kinds_row.setContentsMargins(0, 0, 0, 0)
+        kinds_row.addWidget(QLabel(self.tr("Also show:")))
+        for kind, label, tip in KIND_TOGGLES:
+            button = QPushButton()
+            button.setObjectName("FilterChip")  # styled like the Outbox view's filters
+            button.setToolTip(self.tr(tip) + "\n" + self.tr(TOGGLE_NOTE))
+            button.setCheckable(True)
+            button.toggled.connect(lambda on, b=button, text=label: self._mark(b, text, on))
+            button.toggled.connect(self._kinds_toggled)
+            self._mark(button, label, False)
+            self.kind_buttons[kind] = button
+            kinds_row.addWidget(button)
+        kinds_row.addStretch(1)
         self.error = QLabel()
         self.error.setObjectName("FilterError")
         self.error.setWordWrap(True)
@@ -59,6 +87,7 @@ class FilterBar(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 8, 8, 4)
         column.addLayout(row)
+        column.addLayout(kinds_row)
         column.addWidget(self.error)
 
         self._debounce = QTimer(self)
@@ -79,6 +108,26 @@ class FilterBar(QWidget):
     def _now(self) -> None:
         self._debounce.stop()
         self.changed.emit()
+
+    def kinds(self) -> frozenset[str]:
+        """The kinds shown with the incidents (none: the incident timeline alone)."""
+        return frozenset(kind for kind, button in self.kind_buttons.items() if button.isChecked())
+
+    def set_kinds(self, kinds: frozenset[str]) -> None:
+        """Restore the toggles (from the preferences) without a reload; the next filter change uses them."""
+        for (kind, label, _tip), button in zip(KIND_TOGGLES, self.kind_buttons.values(), strict=True):
+            button.blockSignals(True)
+            button.setChecked(kind in kinds)
+            button.blockSignals(False)
+            self._mark(button, label, kind in kinds)
+
+    def _mark(self, button: QPushButton, label: str, on: bool) -> None:
+        """A tick says a kind is shown, in words as well as in the chip's colour."""
+        button.setText(("✓ " if on else "") + self.tr(label))
+
+    def _kinds_toggled(self) -> None:
+        self.kinds_changed.emit(self.kinds())
+        self._now()
 
     def set_kind(self, kind: OperationKind) -> None:
         """Offer the categories of this kind of operation."""

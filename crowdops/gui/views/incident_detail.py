@@ -28,6 +28,8 @@ def _label(text: str = "", name: str | None = None, rich: bool = False) -> QLabe
 class IncidentDetail(QWidget):
     correct_requested = Signal(object)  # IncidentRecord
     message_requested = Signal(object)  # IncidentRecord
+    rumour_requested = Signal(object)  # IncidentRecord
+    decision_requested = Signal(object)  # IncidentRecord
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +41,12 @@ class IncidentDetail(QWidget):
         self.message_button = QPushButton(self.tr("Write a public message about this…"))
         self.message_button.setToolTip(self.tr("A new message that answers this incident (Ctrl+N with it linked)"))
         self.message_button.clicked.connect(lambda: self._record and self.message_requested.emit(self._record))
+        self.rumour_button = QPushButton(self.tr("Track a rumour heard here…"))
+        self.rumour_button.setToolTip(self.tr("A new rumour linked to this incident (Ctrl+Shift+R with it linked)"))
+        self.rumour_button.clicked.connect(lambda: self._record and self.rumour_requested.emit(self._record))
+        self.decision_button = QPushButton(self.tr("Log a decision about this…"))
+        self.decision_button.setToolTip(self.tr("A new decision linked to this incident (Ctrl+Shift+D with it linked)"))
+        self.decision_button.clicked.connect(lambda: self._record and self.decision_requested.emit(self._record))
         self.show_nothing()
 
     def _request_correction(self) -> None:
@@ -66,8 +74,9 @@ class IncidentDetail(QWidget):
         add(_label(latest.description))
         if latest.methane:
             self._methane(latest.methane)
-        add(self.correct_button)
-        add(self.message_button)
+        for button in self._buttons():
+            add(button)
+            button.show()
         add(_label(self.tr("History"), "SectionTitle"))
         for version in reversed(versions):
             self._version(version, tz)
@@ -98,7 +107,10 @@ class IncidentDetail(QWidget):
 
     def _clear(self) -> None:
         # Hidden at once (deleteLater waits for the event loop, and the pane must not show both); the buttons stay.
-        clear_layout(self._layout, keep=[self.correct_button, self.message_button])
+        clear_layout(self._layout, keep=self._buttons())
+
+    def _buttons(self) -> list[QPushButton]:
+        return [self.correct_button, self.message_button, self.rumour_button, self.decision_button]
 
     @property
     def record(self) -> IncidentRecord | None:

@@ -1,9 +1,9 @@
 """The Rumours view: the register of the operation (the longest without action first), the selected rumour's claim,
-source, status history with notes and the responses drafted for it; new rumour, update status and respond."""
+source, evidence, status history with notes and the responses drafted for it (linked incidents and responses open
+with a click); new rumour, update status, add evidence and respond."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -12,25 +12,26 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QInputDialog, QPushButto
 
 from crowdops.domain.rumours import RumourStatus
 from crowdops.domain.times import format_local
-from crowdops.gui.dialogs.registers import NewRumourDialog, RumourStatusDialog
+from crowdops.gui.dialogs.registers import NewRumourDialog, RumourEvidenceDialog, RumourStatusDialog
 from crowdops.gui.models.register_model import RUMOUR_CHIP, RumourModel, reach_label, rumour_status_label
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import scrolling_pane
 from crowdops.gui.views.register_view import RegisterView, section
-from crowdops.gui.views.widgets import chip, clear_layout, text_label
+from crowdops.gui.views.widgets import chip, clear_layout, follow, link_label, text_label
 from crowdops.gui.wording import age, user_message
 from crowdops.services.records import OperationRecord
 
 if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
-    from crowdops.services.rumours import RumourDetail, RumourRecord
-
-NEEDED = re.compile(r"(\w+) \(([^()]*)\)")  # "facts (What is true, …)" in the service's refusal
+    from crowdops.services.records import IncidentRecord
+    from crowdops.services.rumours import ResponseNeeds, RumourDetail, RumourLinkRecord, RumourRecord
 
 
 class RumourDetailPane(QWidget):
     update_requested = Signal(object)  # RumourRecord
     respond_requested = Signal(object)  # RumourRecord
+    evidence_requested = Signal(object)  # RumourRecord
+    open_requested = Signal(str, object)  # incident or message, its id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,17 +43,23 @@ class RumourDetailPane(QWidget):
         self.respond_button = QPushButton(self.tr("&Respond"))
         self.respond_button.setToolTip(self.tr("Draft a public response from the fitting template (Alt+R)"))
         self.respond_button.clicked.connect(lambda: self.detail and self.respond_requested.emit(self.detail.rumour))
+        self.evidence_button = QPushButton(self.tr("Add &evidence…"))
+        self.evidence_button.setToolTip(self.tr("A link, a note or an incident that bears on the claim (Alt+E)"))
+        self.evidence_button.clicked.connect(lambda: self.detail and self.evidence_requested.emit(self.detail.rumour))
         self.show_nothing()
+
+    def _buttons(self) -> list[QPushButton]:
+        return [self.update_button, self.evidence_button, self.respond_button]
 
     def show_nothing(self) -> None:
         self.detail = None
-        clear_layout(self._layout, keep=[self.update_button, self.respond_button])
+        clear_layout(self._layout, keep=self._buttons())
         self._layout.addWidget(text_label(self.tr("Select a rumour to see its history and responses."), "Muted"))
 
     def show_rumour(self, detail: RumourDetail, tz: ZoneInfo, now: Any) -> None:
         self.detail = detail
         rumour = detail.rumour
-        clear_layout(self._layout, keep=[self.update_button, self.respond_button])
+        clear_layout(self._layout, keep=self._buttons())
         add = self._layout.addWidget
         chips = QHBoxLayout()
         chips.addWidget(chip(rumour_status_label(rumour.status), RUMOUR_CHIP[rumour.status]))
@@ -81,15 +88,21 @@ class RumourDetailPane(QWidget):
         add(text_label(rumour.source or self.tr("Not recorded"), None if rumour.source else "Muted"))
         actions = QHBoxLayout()
         if rumour.status is not RumourStatus.CLOSED:
-            for button in (self.update_button, self.respond_button):
+            for button in self._buttons():
                 actions.addWidget(button)
                 button.show()
         actions.addStretch(1)
         self._layout.addLayout(actions)
+        evidence = [link for link in detail.links if link.kind != "message"]
+        if evidence:
+            add(section(self.tr("Evidence")))
+            for link in evidence:
+                add(self._evidence_line(link, tz))
         add(section(self.tr("Responses")))
         if detail.responses:
             for message in detail.responses:
-                add(text_label(self._response_line(message)))
+                add(self._link(f"message:{message.id.hex}", self.tr("Message {id}").format(id=message.short_id),
+                               " · " + self.tr(message.status.label)))  # fmt: skip
         else:
             add(text_label(self.tr("No response yet — press Respond to draft one."), "Muted"))
         add(section(self.tr("History")))
@@ -104,8 +117,18 @@ class RumourDetailPane(QWidget):
         grid.setColumnStretch(2, 1)
         self._layout.addLayout(grid)
 
-    def _response_line(self, message: MessageRecord) -> str:
-        return self.tr("Message {id} · {status}").format(id=message.short_id, status=self.tr(message.status.label))
+    def _evidence_line(self, link: RumourLinkRecord, tz: ZoneInfo) -> QWidget:
+        added = self.tr("added by {who} {when}").format(who=link.added_by, when=format_local(link.added_at, tz))
+        if link.kind == "incident" and link.ref_id is not None:
+            title = self.tr("Incident {id}").format(id=link.ref_id.hex[:8])
+            return self._link(f"incident:{link.ref_id.hex}", title, f" — {link.text} ({added})")
+        # A web link stays text to copy, not a click: a link from social media may be hostile.
+        return text_label(f"{link.text} ({added})")
+
+    def _link(self, target: str, title: str, rest: str) -> QWidget:
+        label = link_label(target, title, rest)
+        label.linkActivated.connect(lambda href: follow(href, self.open_requested))
+        return label
 
 
 class RumoursView(RegisterView):
@@ -119,6 +142,7 @@ class RumoursView(RegisterView):
         self.table.sortByColumn(RumourModel.IDLE, Qt.SortOrder.DescendingOrder)
         self.pane.update_requested.connect(self.update_status)
         self.pane.respond_requested.connect(self.respond)
+        self.pane.evidence_requested.connect(self.add_evidence)
         state.bridge.rumour_changed.connect(self._changed)
         self.value_dialog: QInputDialog | None = None
 
@@ -139,11 +163,11 @@ class RumoursView(RegisterView):
 
     # -- actions ------------------------------------------------------------------------------------------
 
-    def new_rumour(self) -> NewRumourDialog | None:
+    def new_rumour(self, incident: IncidentRecord | None = None) -> NewRumourDialog | None:
         op = self._state.operation
         if op is None:
             return None
-        dialog = NewRumourDialog(self._state, op.id, self)
+        dialog = NewRumourDialog(self._state, op.id, self, incident=incident)
         dialog.done.connect(self._written)
         dialog.open()
         return dialog
@@ -154,36 +178,50 @@ class RumoursView(RegisterView):
         dialog.open()
         return dialog
 
-    def respond(self, record: RumourRecord, values: dict[str, str] | None = None) -> None:
-        """Draft the fitting response; when its template asks for what the claim cannot say (the facts, the
-        advice), ask for each in turn and try again."""
-        user = self._state.user
-        if user is None:
+    def add_evidence(self, record: RumourRecord) -> RumourEvidenceDialog:
+        dialog = RumourEvidenceDialog(self._state, record, self)
+        dialog.done.connect(
+            lambda _link: self._say(self.tr("Evidence added to rumour {id}").format(id=record.short_id))
+        )
+        dialog.open()
+        return dialog
+
+    def respond(self, record: RumourRecord) -> None:
+        """Draft the fitting response; first ask for what its template needs that the claim cannot say (the facts,
+        the advice), one value at a time, as the service lists them."""
+        if self._state.user is None:
             self._say(self.tr("Sign in first (Ctrl+Shift+I)."))
             return
-        rumours, ref, rumour_id, given = self._state.app.rumours, record.id.hex, record.id, dict(values or {})
-        self._state.tasks.write(
-            lambda: rumours.respond(ref, actor=user.name, values=given),
-            lambda draft: self._responded(rumour_id, draft),
-            lambda error: self._respond_refused(record, given, error),
+        rumours, ref = self._state.app.rumours, record.id.hex
+        self._state.tasks.read(
+            lambda: rumours.response_needs(ref),
+            lambda needs: self._ask_or_draft(record, needs, {}),
+            lambda error: self._say(self.tr("Could not draft a response: {why}").format(why=user_message(error))),
         )
 
-    def _respond_refused(self, record: RumourRecord, given: dict[str, str], error: Exception) -> None:
-        _, needs, rest = str(error).partition(" needs: ")
-        missing = [(n, d) for n, d in NEEDED.findall(rest) if n not in given] if needs else []
-        if not missing:
-            self._say(self.tr("Could not draft a response: {why}").format(why=user_message(error)))
+    def _ask_or_draft(self, record: RumourRecord, needs: ResponseNeeds, given: dict[str, str]) -> None:
+        missing = [(name, what) for name, what in needs.needed if name not in given]
+        if missing:
+            name, description = missing[0]
+            dialog = QInputDialog(self)
+            dialog.setWindowTitle(self.tr("Respond to rumour {id}").format(id=record.short_id))
+            dialog.setLabelText(f"{self.tr(name.capitalize())}: {description}")
+            dialog.setInputMode(QInputDialog.InputMode.TextInput)
+            dialog.textValueSelected.connect(
+                lambda text: text.strip() and self._ask_or_draft(record, needs, {**given, name: text.strip()})
+            )
+            self.value_dialog = dialog
+            dialog.open()
             return
-        name, description = missing[0]
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle(self.tr("Respond to rumour {id}").format(id=record.short_id))
-        dialog.setLabelText(f"{self.tr(name.capitalize())}: {description}")
-        dialog.setInputMode(QInputDialog.InputMode.TextInput)
-        dialog.textValueSelected.connect(
-            lambda text: text.strip() and self.respond(record, {**given, name: text.strip()})
+        user = self._state.user
+        if user is None:
+            return
+        rumours, ref, rumour_id, template = self._state.app.rumours, record.id.hex, record.id, needs.template
+        self._state.tasks.write(
+            lambda: rumours.respond(ref, actor=user.name, template=template, values=given),
+            lambda draft: self._responded(rumour_id, draft),
+            lambda error: self._say(self.tr("Could not draft a response: {why}").format(why=user_message(error))),
         )
-        self.value_dialog = dialog
-        dialog.open()
 
     def _responded(self, rumour_id: Any, draft: MessageRecord) -> None:
         self._say(self.tr("Response drafted: message {id} — find it in Messages").format(id=draft.short_id))

@@ -1,9 +1,11 @@
 """Small widgets the message views share: plain-text labels, status chips (in panes and in tables), writing
 direction for right-to-left languages, and emptying a pane."""
 
+import html
+import uuid
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, SignalInstance
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QLabel,
@@ -32,6 +34,26 @@ def text_label(text: str = "", name: str | None = None, *, rich: bool = False) -
     if name:
         label.setObjectName(name)
     return label
+
+
+def link_label(target: str, link_text: str, rest: str = "") -> QLabel:
+    """A link to another record ("rumour:<hex>") that a click, or Tab and Enter, follows; then plain text. Both
+    texts are escaped: user text is never read as markup. The owner connects `linkActivated`."""
+    tail = html.escape(rest)
+    label = QLabel(f'<a href="{html.escape(target)}">{html.escape(link_text)}</a>{tail}')
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+    )
+    label.setObjectName("Link")
+    return label
+
+
+def follow(target: str, signal: SignalInstance) -> None:
+    """A link's target, "kind:hex", emitted as (kind, id) for the main window to open."""
+    kind, _, ref = target.partition(":")
+    signal.emit(kind, uuid.UUID(ref))
 
 
 def chip(text: str, kind: str) -> QLabel:
