@@ -23,6 +23,7 @@ class MastodonState:
         self.by_key: dict[str, dict[str, Any]] = {}
         self.requests: Counter[str] = Counter()  # phase -> how many status requests reached it
         self.base_url = ""
+        self.latency = 0.0  # seconds each status request takes (benchmarks: a slow, far-away server)
         # A trap: when `phase` is reached for the `at`-th time, set `sprung` and hold the request until `release`.
         self._trap: tuple[str, int] | None = None
         self.sprung = threading.Event()
@@ -71,6 +72,9 @@ class MastodonState:
 def _handler(state: MastodonState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in one segment: otherwise delayed ACKs cost ~40 ms a request.
+        wbufsize = 65536
+        disable_nagle_algorithm = True
 
         def log_message(self, *args: object) -> None:  # keep test output quiet
             pass
@@ -109,6 +113,8 @@ def _handler(state: MastodonState) -> type[BaseHTTPRequestHandler]:
             if not self._authorised():
                 return
             body = json.loads(raw or b"{}")
+            if state.latency:
+                threading.Event().wait(state.latency)
             state.reach("received")
             status = state.create(
                 self.headers.get("Idempotency-Key", ""), body.get("status", ""), body.get("language", "")
@@ -140,3 +146,20 @@ class MastodonServer:
         self.state.disarm()
         self._server.shutdown()
         self._server.server_close()
+
+
+def main() -> None:
+    """Serve in a process of its own (benchmarks: no shared GIL with the client): print the URL, serve until killed."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each status request takes")
+    args = parser.parse_args()
+    server = MastodonServer()
+    server.state.latency = args.latency
+    print(server.url, flush=True)
+    server._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,7 @@ recovery, the stale guard, attempt caps, per-channel pauses and the one-worker l
 `Scripted`, a publisher that answers from a script and counts what it was asked (the HTTP adapters have their own
 tests against real local servers)."""
 
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -410,3 +411,52 @@ def test_outbox_list_and_counts_speak_plainly(rig: Rig) -> None:
         rig.app.outbox.list(status="lost")
     counts = rig.app.outbox.counts()
     assert (counts[OutboxStatus.FAILED], counts.needs_attention, counts.last_sent_at) == (1, 1, None)
+
+
+def test_a_pass_stopped_midway_puts_back_what_it_claimed_but_never_sent(rig: Rig) -> None:
+    for n in range(5):
+        rig.approved(f"Post {n}.")
+        rig.clock.advance(seconds=1)
+    stop = threading.Event()
+    real_publish = rig.platform.publish
+
+    def publish_then_stop(post: Post) -> object:
+        stop.set()  # the app is closing while the first post is on its way
+        return real_publish(post)
+
+    rig.platform.publish = publish_then_stop  # type: ignore[method-assign]
+    rig.dispatcher.drain(stop)
+    assert sorted((r.status, r.attempts) for r in rig.rows()) == [("queued", 0)] * 4 + [("sent", 1)]
+    assert rig.dispatcher.drain().counts == {"sent": 4}
+
+
+def test_posts_that_cannot_be_checked_are_claimed_one_at_a_time(rig: Rig) -> None:
+    rig.app.channels.add("Police Telegram", "telegram", actor="cmdr", chat_id="@athenspolice")
+    for n in range(3):
+        rig.approved(f"Post {n}.", channels=["Police Telegram"])
+        rig.clock.advance(seconds=1)
+    seen: list[list[str]] = []
+    real_publish = rig.platform.publish
+
+    def publish_and_look(post: Post) -> object:
+        with rig.app.db.read() as session:
+            seen.append(sorted(s for (s,) in session.execute(text("SELECT status FROM outbox_items"))))
+        return real_publish(post)
+
+    rig.platform.publish = publish_and_look  # type: ignore[method-assign]
+    rig.dispatcher.drain()
+    # Whenever a Telegram post is on its way, it is the only one marked sending: a crash leaves one in doubt.
+    assert [s.count("sending") for s in seen] == [1, 1, 1]
+    assert {r.status for r in rig.rows()} == {"sent"}
+
+
+def test_a_post_being_sent_cannot_be_retried_or_cancelled(rig: Rig) -> None:
+    rig.approved()
+    with rig.app.db.write() as session:
+        session.execute(text("UPDATE outbox_items SET status = 'sending'"))
+    ref = rig.row().id.hex
+    with pytest.raises(ValidationError, match="cannot be retried"):
+        rig.app.outbox.retry(ref, actor="cmdr")
+    with pytest.raises(ValidationError, match="may already be out"):
+        rig.app.outbox.cancel(ref, actor="cmdr")
+    assert rig.row().status == "sending"

@@ -173,6 +173,8 @@ class OutboxService:
         with self._ctx.db.write() as session:
             item, channel, op, user = self._load(session, ref, actor)
             was = OutboxStatus(item.status)
+            if was in (OutboxStatus.SENDING, OutboxStatus.SENT, OutboxStatus.CANCELLED):
+                raise ValidationError(f"A post that is {PLAIN_WORDS[was].lower()} cannot be retried.")
             if was is OutboxStatus.HELD:
                 # Releasing a held post re-confirms it (stale, or its incident changed): an approver's call.
                 if user is None:

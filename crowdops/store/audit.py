@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from crowdops.domain.audit import GENESIS, AuditEntry, ChainVerdict, compute_mac, verify_chain
@@ -71,6 +71,33 @@ class AuditLog:
         session.add(row)
         session.flush()
         return seq
+
+    def append_many(self, session: Session, entries: list[tuple[str, str, str, dict[str, Any], datetime]]) -> None:
+        """Sign and add (actor, action, subject, data, at) entries in order, in one statement: for the outbox
+        worker, which records dozens of outcomes per transaction."""
+        if not entries:
+            return
+        key = self._key_for(session, create=True)
+        last = session.execute(select(AuditRow.seq, AuditRow.mac).order_by(AuditRow.seq.desc()).limit(1)).first()
+        seq, previous = (last[0], last[1]) if last else (0, GENESIS)
+        rows = []
+        for actor, action, subject, data, at in entries:
+            seq += 1
+            moment = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            draft = AuditEntry(seq, moment, actor, action, subject, canonical_json(data), "")
+            previous = compute_mac(key, previous, draft)
+            rows.append(
+                {
+                    "seq": seq,
+                    "at": moment,
+                    "actor": actor,
+                    "action": action,
+                    "subject": subject,
+                    "data": draft.data,
+                    "mac": previous,
+                }
+            )
+        session.execute(insert(AuditRow), rows)
 
     def verify(self, session: Session) -> ChainVerdict:
         if not session.scalar(select(func.count(AuditRow.seq))):

@@ -1,60 +1,57 @@
-"""The outbox dispatcher: sends what is due, one post at a time, and records every outcome.
+"""The outbox dispatcher: sends what is due, in order, and records every outcome.
 
-Each attempt is two transactions around one request: `sending` is committed before the request leaves, and the
-outcome after it returns. If the process dies in between, the row still says `sending`; whoever next holds the sync
-lock turns it into `unknown` (see `recover`), and an unknown post is looked up on its platform before anything is
-re-sent. The truth is the outbox table: the scheduler only decides when to look at it.
+Rows are claimed in small batches: one transaction marks them `sending` (committed before any request leaves), the
+posts go out one at a time, and their outcomes are committed together (at the latest every quarter second). If the
+process dies in between, rows still say `sending`; whoever next holds the sync lock turns them into `unknown` (see
+`recover`), and an unknown post is looked up on its platform before anything is re-sent. A claimed row never
+attempted in this pass is put back as it was. Posts on a platform that cannot be checked (Telegram) are claimed one
+at a time, so a crash can leave at most the one really being sent in doubt.
+
+The truth is the outbox table: the scheduler only decides when to look at it.
 """
 
 import logging
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, literal_column, or_, select
+from sqlalchemy import bindparam, case, literal_column, or_, select, update
 from sqlalchemy.orm import Session
 
-from crowdops.channels.base import (
-    Ambiguous,
-    Clock,
-    NeedsPerson,
-    NotPublished,
-    Permanent,
-    Post,
-    Publisher,
-    Retry,
-    Sent,
-)
+from crowdops.channels.base import Ambiguous, Clock, Permanent, Post, Publisher, Retry
 from crowdops.domain.errors import CrowdOpsError
 from crowdops.domain.outbox import (
     DEFAULT_MAX_AGE,
-    MAX_ATTEMPTS,
     PRIORITY_RANK,
     OutboxStatus,
     is_stale,
-    next_attempt,
     require_outbox_transition,
 )
 from crowdops.store.audit import AuditLog
 from crowdops.store.database import Database
 from crowdops.store.message_models import Approval, Channel, Message, MessageLink, OutboxItem
 from crowdops.store.models import Incident, Operation
+from crowdops.sync.outcomes import change_for
 from crowdops.sync.publishers import build_publisher
 
 log = logging.getLogger(__name__)
 
 WORKER = "outbox worker"
-Q, SENDING, SENT, UNKNOWN, HELD, FAILED = (
+Q, SENDING, SENT, UNKNOWN, HELD = (
     OutboxStatus.QUEUED,
     OutboxStatus.SENDING,
     OutboxStatus.SENT,
     OutboxStatus.UNKNOWN,
     OutboxStatus.HELD,
-    OutboxStatus.FAILED,
 )
+BATCH = 50  # rows claimed per transaction
+FLUSH_SECONDS = 0.25  # outcomes are committed at least this often, so the faces see progress on a slow server
+ONE_AT_A_TIME = frozenset({"telegram"})  # platforms where a post in doubt needs a person to check it
 PublisherFactory = Callable[[Database, Channel, bool, Clock], Publisher]
 
 
@@ -97,16 +94,10 @@ class Dispatcher:
 
     def recover(self) -> int:
         """Rows left `sending` by a worker that died: maybe sent, so `unknown`. Call only while holding the lock."""
+        why = "The app stopped while this post was being sent; checking whether it went out."
         with self._db.write() as session:
             rows = list(session.scalars(select(OutboxItem).where(OutboxItem.status == SENDING.value)))
-            for item in rows:
-                self._move(
-                    session,
-                    item,
-                    UNKNOWN,
-                    "The app stopped while this post was being sent; checking whether it went out.",
-                    maybe_sent=True,
-                )
+            self._audit.append_many(session, [self._set(item, UNKNOWN, why, maybe_sent=True) for item in rows])
         if rows:
             self._on_change()
         return len(rows)
@@ -116,25 +107,31 @@ class Dispatcher:
     def drain(self, stop: threading.Event | None = None) -> DrainReport:
         """Send everything due now; return what happened and when the next item falls due."""
         report = DrainReport()
-        publishers: dict[uuid.UUID, Publisher] = {}
-        skipped: set[uuid.UUID] = set()  # channels that are unreachable or misconfigured in this pass
+        publishers: dict[uuid.UUID, Publisher | Permanent] = {}
+        skipped: set[uuid.UUID] = set()  # channels that are unreachable in this pass
+        paused: dict[uuid.UUID, datetime] = {}  # channels whose rate limit is spent
         while not (stop and stop.is_set()):
-            picked = self._next_due(skipped)
-            if picked is None:
+            claims = self._claim(skipped | set(paused), report)
+            if not claims:
                 break
-            item_id, channel_id, exercise = picked
-            publisher = publishers.get(channel_id)
-            if publisher is None:
-                publisher = self._publisher_or_fail(channel_id, exercise, report)
-                if publisher is None:
-                    skipped.add(channel_id)
+            results: list[tuple[Claim, object | None]] = []
+            flushed = time.monotonic()
+            for claim in claims:
+                if (stop and stop.is_set()) or claim.channel_id in skipped or claim.channel_id in paused:
+                    results.append((claim, None))  # never attempted: back as it was
                     continue
-                publishers[channel_id] = publisher
-            outcome = self._attempt(item_id, publisher)
-            report.add(outcome)
-            if outcome == "unreachable":
-                skipped.add(channel_id)
-            self._on_change()
+                publisher = self._publisher(claim, publishers)
+                outcome = publisher if isinstance(publisher, Permanent) else self._call(publisher, claim)
+                results.append((claim, outcome))
+                until = getattr(publisher, "paused_until", None)
+                if until is not None and until > self._clock():
+                    paused[claim.channel_id] = until
+                if isinstance(outcome, Retry) and outcome.not_before is None and not claim.checking:
+                    skipped.add(claim.channel_id)  # nothing reached the server: the rest would fail the same way
+                if time.monotonic() - flushed > FLUSH_SECONDS:
+                    self._record(results, paused, report)
+                    results, flushed = [], time.monotonic()
+            self._record(results, paused, report)
         with self._db.read() as session:
             report.pending, report.next_due = _pending(session)
             if skipped:
@@ -142,28 +139,32 @@ class Dispatcher:
                 report.channels_unreachable = sorted(names)
         return report
 
-    def _publisher_or_fail(self, channel_id: uuid.UUID, exercise: bool, report: DrainReport) -> Publisher | None:
-        with self._db.read() as session:
-            channel = session.get(Channel, channel_id)
-            assert channel is not None
-        try:
-            return self._factory(self._db, channel, exercise, self._clock)
-        except CrowdOpsError as error:
-            # No token, an exercise aimed at a live account: these posts cannot go out until a person acts.
-            with self._db.write() as session:
-                for item in session.scalars(
-                    select(OutboxItem).where(OutboxItem.channel_id == channel_id, OutboxItem.status == Q.value)
-                ):
-                    self._move(session, item, FAILED, str(error))
-                    report.add("failed")
-            self._on_change()
-            return None
+    def _publisher(self, claim: "Claim", cache: dict[uuid.UUID, Publisher | Permanent]) -> Publisher | Permanent:
+        if claim.channel_id not in cache:
+            with self._db.read() as session:
+                channel = session.get(Channel, claim.channel_id)
+                assert channel is not None
+            try:
+                cache[claim.channel_id] = self._factory(self._db, channel, claim.exercise, self._clock)
+            except CrowdOpsError as error:
+                # No token, no address, an exercise aimed at a live account: each post says so until a person acts.
+                cache[claim.channel_id] = Permanent(str(error))
+        return cache[claim.channel_id]
 
-    def _next_due(self, skipped: set[uuid.UUID]) -> tuple[uuid.UUID, uuid.UUID, bool] | None:
+    def _call(self, publisher: Publisher, claim: "Claim") -> object:
+        try:
+            return publisher.resolve(claim.post) if claim.checking else publisher.publish(claim.post)
+        except Exception as error:  # an adapter bug must not lose the row: it stays checkable
+            log.exception("publisher %s raised", publisher.kind)
+            return Ambiguous(f"Unexpected error in the {publisher.kind} adapter: {error.__class__.__name__}.")
+
+    # -- claiming: `sending` is committed before any request leaves -------------------------------------------
+
+    def _claim(self, excluded: set[uuid.UUID], report: DrainReport) -> list["Claim"]:
         now = self._clock()
         rank = case(PRIORITY_RANK, value=OutboxItem.priority, else_=len(PRIORITY_RANK))
         query = (
-            select(OutboxItem.id, OutboxItem.channel_id, Operation.exercise)
+            select(*CLAIM_COLUMNS, Channel.platform, Operation.exercise)
             .join(Channel, Channel.id == OutboxItem.channel_id)
             .join(Message, Message.id == OutboxItem.message_id)
             .join(Operation, Operation.id == Message.operation_id)
@@ -180,88 +181,101 @@ class Dispatcher:
                 OutboxItem.created_at,
                 literal_column("outbox_items.rowid"),
             )
-            .limit(1)
+            .limit(BATCH)
         )
-        if skipped:
-            query = query.where(OutboxItem.channel_id.not_in(skipped))
-        with self._db.read() as session:
-            row = session.execute(query).first()
-        return None if row is None else (row[0], row[1], bool(row[2]))
-
-    # -- one item ---------------------------------------------------------------------------------------------
-
-    def _attempt(self, item_id: uuid.UUID, publisher: Publisher) -> str:
+        if excluded:
+            query = query.where(OutboxItem.channel_id.not_in(excluded))
+        claims: list[Claim] = []
+        audits: list[AuditDraft] = []
         with self._db.write() as session:
-            item = session.get(OutboxItem, item_id)
-            if item is None or item.status not in (Q.value, UNKNOWN.value):
-                return "skipped"  # changed under us (cancelled by a person)
-            checking = item.status == UNKNOWN.value
-            if not checking:
-                held = self._stale_reason(session, item)
+            rows = session.execute(query).all()  # plain columns: the ORM's bookkeeping costs more than the work
+            linked = _with_incident_links(session, [row.message_id for row in rows])
+            for item in rows:
+                platform, exercise = item.platform, item.exercise
+                checking = item.status == UNKNOWN.value
+                held = "" if checking else self._stale_reason(session, item, item.message_id in linked)
                 if held:
-                    self._move(session, item, HELD, held)
-                    return "held"
-            post = _post_of(item)
-            attempts = item.attempts + 1
-            self._move(session, item, SENDING, "", attempts=attempts, audit=False)
-        try:
-            outcome = publisher.resolve(post) if checking else publisher.publish(post)
-        except Exception as error:  # an adapter bug must not lose the row: it stays checkable
-            log.exception("publisher %s raised", publisher.kind)
-            outcome = Ambiguous(f"Unexpected error in the {publisher.kind} adapter: {error.__class__.__name__}.")
-        return self._record(item_id, publisher, outcome, attempts, checking)
+                    model = session.get(OutboxItem, item.id)
+                    assert model is not None
+                    audits.append(self._set(model, HELD, held))
+                    report.add("held")
+                    continue
+                claims.append(
+                    Claim(
+                        item.id,
+                        item.channel_id,
+                        exercise,
+                        _post_of(item),
+                        checking,
+                        item.maybe_sent,
+                        OutboxStatus(item.status),
+                        item.attempts,
+                    )
+                )
+                if platform in ONE_AT_A_TIME:
+                    break  # a post that cannot be checked is never claimed before it is really being sent
+            session.flush()  # the held ones
+            if claims:
+                # One statement for the batch (queued/unknown → sending is allowed by the outbox's rules).
+                session.execute(
+                    update(OutboxItem)
+                    .where(OutboxItem.id.in_([c.item_id for c in claims]))
+                    .values(status=SENDING.value, attempts=OutboxItem.attempts + 1, last_error="", updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+            self._audit.append_many(session, audits)
+        if audits:
+            self._on_change()
+        return claims
 
-    def _record(self, item_id: uuid.UUID, publisher: Publisher, outcome: object, attempts: int, checking: bool) -> str:
+    # -- recording outcomes ---------------------------------------------------------------------------------
+
+    def _record(
+        self, results: list[tuple["Claim", object | None]], paused: dict[uuid.UUID, datetime], report: DrainReport
+    ) -> None:
+        if not results:
+            return
         now = self._clock()
+        audits: list[AuditDraft] = []
+        groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+        for claim, outcome in results:
+            if outcome is None:  # never attempted: back as it was
+                values: dict[str, object] = {"status": claim.was.value, "attempts": claim.attempts_before}
+            else:
+                attempts = claim.attempts_before + 1
+                change = change_for(
+                    outcome,
+                    checking=claim.checking,
+                    maybe_sent=claim.maybe_sent,
+                    attempts=attempts,
+                    now=now,
+                    rng=self._rng,
+                )
+                require_outbox_transition(SENDING, change.target)
+                values = {"status": change.target.value, "last_error": change.message, **change.fields}
+                audits.append(_audit_entry(claim.item_id, change.target, change.message, attempts, values, now))
+                report.add(change.label)
+            values["updated_at"] = now
+            groups.setdefault(tuple(sorted(values)), []).append({"row_id": claim.item_id, **values})
         with self._db.write() as session:
-            item = session.get(OutboxItem, item_id)
-            assert item is not None
-            paused = getattr(publisher, "paused_until", None)
-            if paused is not None and paused > now:
-                channel = session.get(Channel, item.channel_id)
+            # Core statements, one per shape of change: the worker records dozens of outcomes at a time. Only rows
+            # still `sending` (as this pass left them) are touched.
+            table = OutboxItem.__table__
+            for columns, rows in groups.items():
+                statement = (
+                    table.update()
+                    .where(table.c.id == bindparam("row_id"), table.c.status == SENDING.value)
+                    .values({c: bindparam(c) for c in columns})
+                )
+                session.execute(statement, rows)
+            for channel_id, until in paused.items():
+                channel = session.get(Channel, channel_id)
                 assert channel is not None
-                channel.paused_until = paused
-            match outcome:
-                case Sent(remote_id=remote_id, url=url):
-                    self._move(session, item, SENT, "", remote_id=remote_id, remote_url=url, sent_at=now)
-                    return "sent"
-                case NotPublished(message=message):
-                    # Proven absent: it may go out again, now.
-                    self._move(session, item, Q, message, maybe_sent=False, next_attempt_at=None)
-                    return "not-published"
-                case NeedsPerson(message=message):
-                    self._move(session, item, HELD, message)
-                    return "held"
-                case Permanent(message=message):
-                    if checking or item.maybe_sent:
-                        self._move(session, item, HELD, f"Could not check whether it went out: {message}")
-                        return "held"
-                    self._move(session, item, FAILED, message)
-                    return "failed"
-                case Retry(message=message, not_before=not_before):
-                    # A check that could not be made leaves the post unknown: only a proof of absence re-queues it.
-                    back = UNKNOWN if checking or item.maybe_sent else Q
-                    return self._later(session, item, back, message, not_before)
-                case Ambiguous(message=message, not_before=not_before):
-                    item.maybe_sent = True
-                    return self._later(session, item, UNKNOWN, message, not_before)
-            raise TypeError(f"not an outcome: {outcome!r}")
+                channel.paused_until = until
+            self._audit.append_many(session, audits)
+        self._on_change()
 
-    def _later(
-        self, session: Session, item: OutboxItem, target: OutboxStatus, message: str, not_before: datetime | None
-    ) -> str:
-        if item.attempts >= MAX_ATTEMPTS:
-            if target is UNKNOWN:
-                self._move(session, item, HELD, f"Gave up checking after {item.attempts} tries: {message}")
-                return "held"
-            self._move(session, item, FAILED, f"Gave up after {item.attempts} attempts: {message}")
-            return "failed"
-        due = next_attempt(self._clock(), item.attempts, not_before, self._rng)
-        self._move(session, item, target, message, next_attempt_at=due)
-        # Nothing reached the server: the rest of this channel would fail the same way in this pass.
-        return "unreachable" if target is Q and not_before is None else target.value
-
-    def _stale_reason(self, session: Session, item: OutboxItem) -> str:
+    def _stale_reason(self, session: Session, item: Any, has_incident_links: bool) -> str:
         now = self._clock()
         max_age = self._max_age.get(item.priority, DEFAULT_MAX_AGE["routine"])
         queued_at = item.queued_at or item.created_at
@@ -270,6 +284,8 @@ class Dispatcher:
             return (
                 f"Queued {hours:.1f} h ago, longer than allowed for {item.priority} posts: confirm it is still right."
             )
+        if not has_incident_links:
+            return ""
         approval = session.get(Approval, item.approval_id)
         assert approval is not None
         linked = select(MessageLink.ref_id).where(
@@ -285,16 +301,8 @@ class Dispatcher:
             return "Its incident was corrected after the message was approved: confirm the text is still right."
         return ""
 
-    def _move(
-        self,
-        session: Session,
-        item: OutboxItem,
-        target: OutboxStatus,
-        message: str,
-        *,
-        audit: bool = True,
-        **changes: object,
-    ) -> None:
+    def _set(self, item: OutboxItem, target: OutboxStatus, message: str, **changes: object) -> "AuditDraft":
+        """Move a row (checked against the allowed transitions) and return its audit entry, to append in bulk."""
         was = OutboxStatus(item.status)
         require_outbox_transition(was, target)
         item.status = target.value
@@ -302,23 +310,71 @@ class Dispatcher:
         item.updated_at = self._clock()
         for name, value in changes.items():
             setattr(item, name, value)
-        if audit:
-            data: dict[str, object] = {"from": was.value, "to": target.value, "attempts": item.attempts}
-            if message:
-                data["reason"] = message
-            if target is SENT:
-                data["url"] = item.remote_url
-            self._audit.append(
-                session,
-                actor=WORKER,
-                action=f"outbox.{target.value}",
-                subject=f"outbox:{item.id.hex}",
-                data=data,
-                at=self._clock(),
-            )
+        data: dict[str, object] = {"from": was.value, "to": target.value, "attempts": item.attempts}
+        if message:
+            data["reason"] = message
+        if target is SENT:
+            data["url"] = item.remote_url
+        return (WORKER, f"outbox.{target.value}", f"outbox:{item.id.hex}", data, self._clock())
 
 
-def _post_of(item: OutboxItem) -> Post:
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A row this pass marked `sending`, with what it needs to restore it if it is never attempted."""
+
+    item_id: uuid.UUID
+    channel_id: uuid.UUID
+    exercise: bool
+    post: Post
+    checking: bool  # an unknown post: look it up, never publish it
+    maybe_sent: bool
+    was: OutboxStatus
+    attempts_before: int
+
+
+AuditDraft = tuple[str, str, str, dict[str, Any], datetime]
+CLAIM_COLUMNS = tuple(
+    getattr(OutboxItem, name)
+    for name in (
+        "id",
+        "channel_id",
+        "message_id",
+        "approval_id",
+        "text",
+        "language",
+        "idempotency_key",
+        "record_key",
+        "created_at",
+        "queued_at",
+        "priority",
+        "status",
+        "maybe_sent",
+        "attempts",
+    )
+)
+
+
+def _audit_entry(
+    item_id: uuid.UUID, target: OutboxStatus, message: str, attempts: int, values: dict[str, object], at: datetime
+) -> AuditDraft:
+    data: dict[str, object] = {"from": SENDING.value, "to": target.value, "attempts": attempts}
+    if message:
+        data["reason"] = message
+    if target is SENT:
+        data["url"] = values["remote_url"]
+    return (WORKER, f"outbox.{target.value}", f"outbox:{item_id.hex}", data, at)
+
+
+def _with_incident_links(session: Session, message_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    if not message_ids:
+        return set()
+    query = select(MessageLink.message_id).where(
+        MessageLink.kind == "incident", MessageLink.message_id.in_(set(message_ids))
+    )
+    return set(session.scalars(query))
+
+
+def _post_of(item: Any) -> Post:
     return Post(
         item_id=item.id,
         text=item.text,
