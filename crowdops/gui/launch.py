@@ -2,7 +2,8 @@
 on the writer thread meanwhile, so a large or old database never leaves the user looking at nothing.
 
 `smoke` (installers, CI) prints a line when the main window first paints and exits 0 once the database is open
-and the first data has loaded — or 1 with the reason.
+and the first data has loaded — or 1 with the reason. It never starts the sync worker, so it makes no network
+calls; nor does a run with CROWDOPS_NO_SYNC set.
 """
 
 import os
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 SMOKE_TIMEOUT_MS = 60_000
 PASSPHRASE_ENV = "CROWDOPS_PASSPHRASE"
+NO_SYNC_ENV = "CROWDOPS_NO_SYNC"  # set (to anything) to open the window without publishing, e.g. to look around
 
 
 def create_window(app: "App | None" = None, prefs: Preferences | None = None) -> MainWindow:
@@ -83,6 +85,8 @@ def run(db_path: Path | None, *, smoke: bool = False, actor: str | None = None, 
     def opened(result: "tuple[App, object]") -> None:
         app, user = result
         window.attach(app)
+        if not smoke and not os.environ.get(NO_SYNC_ENV):
+            app.sync.start()  # publishes on its own thread, woken by approvals; App.close() stops it
         if user is not None:
             window.state.set_user(user)  # type: ignore[arg-type]
         elif not smoke:

@@ -25,12 +25,14 @@ from crowdops.gui.dialogs.correct_incident import CorrectIncidentDialog
 from crowdops.gui.dialogs.methane import MethaneDialog
 from crowdops.gui.dialogs.quick_log import QuickLogDialog
 from crowdops.gui.dialogs.sign_in import SignInDialog
+from crowdops.gui.outbox_watch import OutboxWatch, attention_text
 from crowdops.gui.preferences import Preferences
 from crowdops.gui.state import GuiState
 from crowdops.gui.theme import ThemeName, apply_theme
 from crowdops.gui.views.decisions_view import DecisionsView
 from crowdops.gui.views.messages_view import MessagesView
 from crowdops.gui.views.navigation import NavList
+from crowdops.gui.views.outbox_view import OutboxView
 from crowdops.gui.views.review_view import ReviewView
 from crowdops.gui.views.rumours_view import RumoursView
 from crowdops.gui.views.status_bar import StatusBar
@@ -40,12 +42,14 @@ from crowdops.services.records import IncidentRecord, OperationRecord, UserRecor
 
 if TYPE_CHECKING:
     from crowdops.app import App
+    from crowdops.gui.dialogs.channels import ChannelsDialog
     from crowdops.gui.dialogs.compose import ComposeWindow
     from crowdops.gui.dialogs.registers import NewDecisionDialog, NewRumourDialog
     from crowdops.services.message_records import MessageRecord
+    from crowdops.services.outbox import OutboxCounts
 
-TIMELINE, MESSAGES, REVIEW = 0, 1, 2  # rows of the navigation list and pages of the view stack
-RUMOURS, DECISIONS = 3, 4  # the Outbox view (Ctrl+4) is not built yet; it will take row 3
+# Rows of the navigation list and pages of the view stack, in the order of their keys Ctrl+1 … Ctrl+6 (UI.md).
+TIMELINE, MESSAGES, REVIEW, OUTBOX, RUMOURS, DECISIONS = range(6)
 
 
 class MainWindow(QMainWindow):
@@ -68,15 +72,23 @@ class MainWindow(QMainWindow):
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.hide()
         self.nav = NavList(
-            [self.tr("Timeline"), self.tr("Messages"), self.tr("Review"), self.tr("Rumours"), self.tr("Decisions")]
+            [
+                self.tr("Timeline"),
+                self.tr("Messages"),
+                self.tr("Review"),
+                self.tr("Outbox"),
+                self.tr("Rumours"),
+                self.tr("Decisions"),
+            ]
         )
         self.timeline = TimelineView(state)
         self.messages = MessagesView(state)
         self.review = ReviewView(state)
+        self.outbox = OutboxView(state)
         self.rumours = RumoursView(state)
         self.decisions = DecisionsView(state)
         self.views = QStackedWidget()
-        for view in (self.timeline, self.messages, self.review, self.rumours, self.decisions):
+        for view in (self.timeline, self.messages, self.review, self.outbox, self.rumours, self.decisions):
             self.views.addWidget(view)
         self.nav.currentRowChanged.connect(self.views.setCurrentIndex)
 
@@ -95,6 +107,11 @@ class MainWindow(QMainWindow):
 
         self.status = StatusBar(state.clock)
         self.setStatusBar(self.status)
+        self.outbox_watch = OutboxWatch(state, self)
+        self.outbox_watch.counts_changed.connect(self._show_outbox_counts)
+        self.outbox_watch.connectivity_changed.connect(
+            lambda line: self.status.set_connectivity(line.text, line.kind, line.tip)
+        )
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
@@ -160,12 +177,20 @@ class MainWindow(QMainWindow):
             (TIMELINE, self.tr("&Timeline"), "Ctrl+1", self.tr("Show the incident timeline")),
             (MESSAGES, self.tr("&Messages"), "Ctrl+2", self.tr("Show the operation's public messages")),
             (REVIEW, self.tr("&Review"), "Ctrl+3", self.tr("Show the messages waiting for approval")),
+            (OUTBOX, self.tr("&Outbox"), "Ctrl+4", self.tr("Show every post: waiting, published or needing a person")),
             (RUMOURS, self.tr("R&umours"), "Ctrl+5", self.tr("Show the rumour register")),
             (DECISIONS, self.tr("D&ecisions"), "Ctrl+6", self.tr("Show the decision log")),
         ):
             action = a(self, title, key, tip, lambda row=row: self.nav.setCurrentRow(row))
-            names = ("act_timeline", "act_messages", "act_review", "act_rumours", "act_decisions")
+            names = ("act_timeline", "act_messages", "act_review", "act_outbox", "act_rumours", "act_decisions")
             setattr(self, names[row], action)
+        self.act_channels = a(
+            self,
+            self.tr("C&hannels…"),
+            "Ctrl+Shift+C",
+            self.tr("Set up the accounts messages are published to"),
+            self.show_channels,
+        )
         self.act_operation = a(
             self,
             self.tr("Switch &operation"),
@@ -229,7 +254,7 @@ class MainWindow(QMainWindow):
             [
                 (self.tr("&File"), (self.act_sign_in, self.act_sign_out, None, self.act_quit)),
                 (self.tr("&Incident"), (self.act_quick_log, self.act_methane, self.act_correct)),
-                (self.tr("&Message"), (self.act_new_message,)),
+                (self.tr("&Message"), (self.act_new_message, None, self.act_channels)),
                 (self.tr("&Registers"), (self.act_new_rumour, self.act_new_decision)),
                 (
                     self.tr("&View"),
@@ -237,6 +262,7 @@ class MainWindow(QMainWindow):
                         self.act_timeline,
                         self.act_messages,
                         self.act_review,
+                        self.act_outbox,
                         self.act_rumours,
                         self.act_decisions,
                         self.act_operation,
@@ -435,6 +461,24 @@ class MainWindow(QMainWindow):
     def _show_waiting(self, count: int) -> None:
         self.nav.set_badge(REVIEW, count, self.tr("{n} messages wait for approval (Ctrl+3)").format(n=count))
 
+    # -- outbox and channels ------------------------------------------------------------------------------------
+
+    def _show_outbox_counts(self, counts: "OutboxCounts | None") -> None:
+        attention = counts.needs_attention if counts is not None else 0
+        tip = self.tr("{n} posts need a person: failed, held or unknown (Ctrl+4)").format(n=attention)
+        self.nav.set_badge(OUTBOX, attention, tip if attention else "", alert=True)
+        self.status.set_attention(attention_text(attention))
+
+    def show_channels(self) -> "ChannelsDialog | None":
+        from crowdops.gui.dialogs.channels import ChannelsDialog
+
+        if not self.state.ready:
+            return None
+        dialog = ChannelsDialog(self.state, self)
+        dialog.changed.connect(self.outbox.reload)
+        dialog.open()
+        return dialog
+
     def _focus_search(self) -> None:
         self.views.currentWidget().focus_search()  # type: ignore[attr-defined]  # every view has one
 
@@ -442,6 +486,8 @@ class MainWindow(QMainWindow):
         view = self.views.currentWidget()
         if view is self.timeline:
             self.timeline.model.refresh()
+        elif view is self.outbox:
+            self.outbox.sync_now()
         else:
             view.reload()  # type: ignore[attr-defined]
 
@@ -454,6 +500,7 @@ class MainWindow(QMainWindow):
         self.timeline.restyle(colours)
         self.messages.restyle()
         self.review.restyle()
+        self.outbox.restyle()
         self.rumours.restyle()
         self.decisions.restyle()
         self.act_dark.setChecked(self.prefs.theme is ThemeName.DARK)
@@ -484,5 +531,6 @@ class MainWindow(QMainWindow):
             self.first_paint.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.outbox_watch.close()
         self.state.close()
         super().closeEvent(event)

@@ -1,7 +1,8 @@
 """Run database work off the GUI thread and deliver the result back on it.
 
 Two single-thread workers: one for writes (SQLite has one writer anyway, and a queue keeps them in order) and one
-for reads, so a long search never delays a quick-log entry. Results come back through a queued Qt signal.
+for reads, so a long search never delays a quick-log entry; network checks get their own threads. Results come
+back through a queued Qt signal.
 """
 
 import logging
@@ -26,6 +27,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crowdops-read")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crowdops-write")
+        # Network checks (a channel test) take seconds: on their own threads, so reads and writes never wait.
+        self._network = ThreadPoolExecutor(max_workers=2, thread_name_prefix="crowdops-net")
         # Queued even when the work finished before its callback was attached (then `relay` runs on the GUI
         # thread): callbacks never run inside the caller, always later from the event loop.
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
@@ -38,6 +41,10 @@ class TaskRunner(QObject):
     def write(self, work: Callable[[], Any], on_done: Done, on_error: Failed | None = None) -> None:
         self._submit(self._writer, work, on_done, on_error)
 
+    def network(self, work: Callable[[], Any], on_done: Done, on_error: Failed | None = None) -> None:
+        """Work that talks to the network and touches the database at most to read."""
+        self._submit(self._network, work, on_done, on_error)
+
     def _submit(
         self, pool: ThreadPoolExecutor, work: Callable[[], Any], on_done: Done, on_error: Failed | None
     ) -> None:
@@ -48,6 +55,8 @@ class TaskRunner(QObject):
         future = pool.submit(work)
 
         def relay(done: Future[Any]) -> None:
+            if done.cancelled():
+                return  # cancelled at shutdown: nobody waits for it
             error = done.exception()
             self._finished.emit(on_done, on_error, None if error else done.result(), error)
 
@@ -72,3 +81,4 @@ class TaskRunner(QObject):
         self._closed = True
         self._reader.shutdown(wait=True, cancel_futures=True)
         self._writer.shutdown(wait=True)
+        self._network.shutdown(wait=False, cancel_futures=True)  # a slow server must not hold up closing

@@ -15,6 +15,7 @@ from crowdops.domain.audit import AuditEntry
 from crowdops.domain.errors import CrowdOpsError
 from crowdops.domain.languages import language
 from crowdops.domain.messages import MessageStatus, Priority, Purpose
+from crowdops.domain.outbox import PLAIN_WORDS
 
 if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
@@ -39,15 +40,7 @@ STATUS_CHIP = {
 }
 PRIORITY_CHIP = {Priority.ROUTINE: NEUTRAL, Priority.URGENT: WAITING, Priority.LIFE_SAFETY: DANGER}
 
-OUTBOX_WORDS = {
-    "queued": "Queued",
-    "sending": "Sending",
-    "sent": "Sent",
-    "unknown": "Unknown — may have been sent",
-    "failed": "Could not send",
-    "held": "Held for a person to check",
-    "cancelled": "Cancelled",
-}
+OUTBOX_WORDS = {status.value: words for status, words in PLAIN_WORDS.items()}  # one wording, the domain's
 
 AUDIT_WORDS = {
     "message.draft": "Drafted",
@@ -59,6 +52,16 @@ AUDIT_WORDS = {
     "message.break-glass": "Published WITHOUT a second approver",
     "message.reject": "Rejected",
     "message.withdraw": "Withdrew",
+    # The outbox: the sync worker moving a post, and what a person did about it.
+    "outbox.sent": "Published",
+    "outbox.queued": "Not sent; will try again",
+    "outbox.unknown": "May have been sent; checking",
+    "outbox.held": "Held for a person",
+    "outbox.failed": "Failed",
+    "outbox.cancelled": "Cancelled",
+    "outbox.retry": "Asked to try again now",
+    "outbox.cancel": "Cancelled by hand",
+    "outbox.resolve": "Resolved by hand",
 }
 
 
@@ -154,4 +157,8 @@ def audit_line(entry: AuditEntry, tz: ZoneInfo, now: datetime) -> tuple[str, str
         detail = str(data["reason"])
     elif entry.action == "message.approve" and data.get("queued"):
         detail = tr("{n} posts queued").format(n=len(data["queued"]))
+    elif entry.action == "outbox.resolve":
+        detail = tr("published at {url}").format(url=data.get("url")) if data.get("sent") else tr("not published")
+    elif entry.action.startswith("outbox."):
+        detail = str(data.get("reason") or data.get("url") or "")
     return when, entry.actor, f"{what}: {detail}" if detail else what

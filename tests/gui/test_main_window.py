@@ -20,7 +20,7 @@ def test_status_bar_shows_operation_phase_user_and_local_clock(window: MainWindo
     assert status.operation.text() == "Op: Athens March · During"
     assert status.user.text() == "cmdr (commander)"
     assert status.clock.text().startswith("15:00:00 EEST")  # the fake clock, in Athens
-    assert "publishing is not set up yet" in status.connectivity.text()
+    assert status.connectivity.text() == "◌ Network not checked yet · 0 queued · nothing sent yet"
 
 
 def test_signed_out_window_says_it_is_read_only(window: MainWindow):

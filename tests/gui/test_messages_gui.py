@@ -184,7 +184,7 @@ def test_an_unreviewed_break_glass_approval_is_shown_in_red(comms_window: MainWi
     labels = [w for w in view.detail.findChildren(QLabel) if w.isVisibleTo(view.detail)]
     unreviewed = [w for w in labels if w.text().startswith("UNREVIEWED")]
     assert unreviewed and unreviewed[0].objectName() == "Danger"
-    assert any(w.text().startswith("Police Mastodon · en · Queued") for w in labels)  # the outbox rows
+    assert any(w.text().startswith("Police Mastodon · Mastodon · EN · Waiting to send") for w in labels)  # delivery
     assert any(w.text().startswith("Published WITHOUT a second approver") for w in labels)  # the audit trail
 
 

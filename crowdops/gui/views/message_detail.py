@@ -14,6 +14,7 @@ from crowdops.domain.audit import AuditEntry
 from crowdops.domain.messages import MessageStatus, Priority
 from crowdops.domain.times import format_local
 from crowdops.gui.views.layouts import scrolling_pane
+from crowdops.gui.views.outbox_detail import web_link
 from crowdops.gui.views.widgets import chip, clear_layout, set_direction, text_label
 from crowdops.gui.wording import (
     OUTBOX_WORDS,
@@ -24,10 +25,14 @@ from crowdops.gui.wording import (
     language_title,
     priority_label,
     purpose_label,
+    short_time,
 )
 
 if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
+    from crowdops.services.outbox import OutboxEntry
+
+DELIVERY_STYLE = {"sent": "Ok", "failed": "Danger", "held": "Danger", "unknown": "Warning", "cancelled": "Muted"}
 
 EDITABLE = (MessageStatus.DRAFT, MessageStatus.REJECTED)
 WITHDRAWABLE = (MessageStatus.DRAFT, MessageStatus.SUBMITTED, MessageStatus.APPROVED, MessageStatus.REJECTED)
@@ -77,7 +82,15 @@ class MessageDetail(QWidget):
             text_label(self.tr("Select a message to see its texts, approvals and history."), "Muted")
         )
 
-    def show_message(self, record: MessageRecord, trail: list[AuditEntry], tz: ZoneInfo, now: datetime) -> None:
+    def show_message(
+        self,
+        record: MessageRecord,
+        trail: list[AuditEntry],
+        tz: ZoneInfo,
+        now: datetime,
+        deliveries: list[OutboxEntry] | None = None,
+    ) -> None:
+        """`deliveries`: the message's outbox posts with their links and errors (else the record's bare rows)."""
         self._record = record
         self._clear()
         add = self._layout.addWidget
@@ -133,7 +146,10 @@ class MessageDetail(QWidget):
                     state, name = self.tr("not checked yet"), "FlagLine"
                 add(text_label(f"⚠ {flag.flag.message} ({flag.language}) — {state}", name))
         self._approvals(record, tz)
-        self._outbox(record)
+        if deliveries is not None:
+            self._deliveries(deliveries, tz, now)
+        else:
+            self._outbox(record)
         self._section(self.tr("History ({zone})").format(zone=now.astimezone(tz).strftime("%Z")))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
@@ -185,6 +201,22 @@ class MessageDetail(QWidget):
             status = self.tr(OUTBOX_WORDS.get(row.status, row.status))  # the outbox will add times and errors
             name = {"sent": "Ok", "failed": "Danger", "unknown": "Warning", "held": "Warning"}.get(row.status)
             self._layout.addWidget(text_label(f"{row.channel} · {row.language} · {status}", name))
+
+    def _deliveries(self, deliveries: list[OutboxEntry], tz: ZoneInfo, now: datetime) -> None:
+        """Each channel's delivery: where it was published (a link to open), or why not yet."""
+        if not deliveries:
+            return
+        self._section(self.tr("Delivery"))
+        for entry in sorted(deliveries, key=lambda e: (e.channel, e.language)):
+            status = self.tr(entry.words)
+            if entry.status.value == "sent" and entry.sent_at is not None:
+                status = f"{status} {short_time(entry.sent_at, tz, now)}"
+            line = f"{channel_title(entry.channel, entry.platform)} · {entry.language.upper()} · {status}"
+            self._layout.addWidget(text_label(line, DELIVERY_STYLE.get(entry.status.value)))
+            if entry.status.value == "sent" and entry.remote_url:
+                self._layout.addWidget(web_link(entry.remote_url))
+            elif entry.last_error and entry.status.value != "sent":
+                self._layout.addWidget(text_label(entry.last_error, "Muted"))
 
     def _section(self, title: str) -> None:
         self._layout.addWidget(text_label(title, "SectionTitle"))

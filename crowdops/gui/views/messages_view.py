@@ -32,6 +32,7 @@ from crowdops.services.records import OperationRecord
 
 if TYPE_CHECKING:
     from crowdops.services.message_records import MessageRecord
+    from crowdops.services.outbox import OutboxEntry
 
 # The text gets the room: the purpose is the detail pane's title, and many languages show as a count.
 COLUMNS = (Column.STATUS, Column.PRIORITY, Column.TEXT, Column.LANGUAGES, Column.UPDATED)
@@ -196,16 +197,22 @@ class MessagesView(QWidget):
                 self._load_detail(record)
 
     def _load_detail(self, record: MessageRecord) -> None:
-        op, audit = self._state.operation, self._state.app.audit
+        op, audit, outbox = self._state.operation, self._state.app.audit, self._state.app.outbox
         if op is None:
             return
-        self._state.tasks.read(
-            lambda: audit.trail(f"message:{record.id.hex}"), lambda trail: self._show_detail(record, trail, op)
-        )
 
-    def _show_detail(self, record: MessageRecord, trail: list[AuditEntry], op: OperationRecord) -> None:
+        def work() -> tuple[list[AuditEntry], list[OutboxEntry]]:
+            # Each channel's delivery with its link or error: the message record's outbox rows do not carry them.
+            deliveries = outbox.list(message_id=record.id) if record.outbox else []
+            return audit.trail(f"message:{record.id.hex}"), deliveries
+
+        self._state.tasks.read(work, lambda found: self._show_detail(record, *found, op))
+
+    def _show_detail(
+        self, record: MessageRecord, trail: list[AuditEntry], deliveries: list[OutboxEntry], op: OperationRecord
+    ) -> None:
         if self._keep == record.id:  # still the selected message when its trail arrived
-            self.detail.show_message(record, trail, op.tz, self._state.clock())
+            self.detail.show_message(record, trail, op.tz, self._state.clock(), deliveries)
 
     def withdraw(self, record: MessageRecord) -> WithdrawDialog:
         return self._open(WithdrawDialog(self._state, record, self))

@@ -13,7 +13,9 @@ class NavList(QListWidget):
         self.setFixedWidth(132)
         self.setCurrentRow(0)
 
-    def set_badge(self, row: int, count: int, tip: str = "") -> None:
+    def set_badge(self, row: int, count: int, tip: str = "", *, alert: bool = False) -> None:
+        """`alert`: a problem that needs a person, not just work waiting; marked ⚠ as well as counted."""
         item = self.item(row)
-        item.setText(f"{self._titles[row]} ({count})" if count else self._titles[row])
+        badge = f"⚠ {count}" if alert else str(count)
+        item.setText(f"{self._titles[row]} ({badge})" if count else self._titles[row])
         item.setToolTip(tip)

@@ -19,16 +19,18 @@ class StatusBar(QStatusBar):
         self.user = QLabel()
         self.clock = QLabel()
         self.clock.setObjectName("StatusClock")
-        self.connectivity = QLabel(
-            self.tr("○ Offline: publishing is not set up yet — approved posts wait in the outbox")
-        )
+        # Until handled, posts that need a person are said here too (not only on the Outbox badge).
+        self.attention = QLabel()
+        self.attention.setObjectName("StatusAlert")
+        self.attention.hide()
+        self.connectivity = QLabel(self.tr("◌ Network not checked yet"))
         self.connectivity.setObjectName("StatusConnectivity")
-        self.connectivity.setToolTip(
-            self.tr("CrowdOps does not send anything yet: approved posts are kept, queued, until publishing lands")
-        )
         for widget in (self.operation, self.user, self.clock):
             widget.setContentsMargins(8, 0, 12, 0)
             self.addWidget(widget)
+        self.attention.setContentsMargins(8, 0, 12, 0)
+        self.connectivity.setContentsMargins(8, 0, 8, 0)
+        self.addPermanentWidget(self.attention)
         self.addPermanentWidget(self.connectivity)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -59,3 +61,16 @@ class StatusBar(QStatusBar):
             self.clock.setText(f"{local:%H:%M:%S} {local.tzname()} · {self._op.timezone}")
         else:
             self.clock.setText(f"{now:%H:%M:%S} UTC")
+
+    def set_connectivity(self, text: str, kind: str, tip: str) -> None:
+        """'● Online · 3 queued · 1 unknown · last sent 14:32'; `kind` is its object name in app.qss."""
+        self.connectivity.setText(text)
+        self.connectivity.setToolTip(tip)
+        if self.connectivity.objectName() != kind:
+            self.connectivity.setObjectName(kind)
+            self.connectivity.style().unpolish(self.connectivity)  # the stylesheet follows the new name
+            self.connectivity.style().polish(self.connectivity)
+
+    def set_attention(self, text: str) -> None:
+        self.attention.setText(text)
+        self.attention.setVisible(bool(text))
