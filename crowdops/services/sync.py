@@ -52,16 +52,20 @@ class SyncService:
     def start(self, *, interval: timedelta = timedelta(seconds=30), probe_hosts: bool = True) -> SyncWorker:
         """The background worker; it wakes when a message is approved and when connectivity returns."""
         if self._worker is None:
-            self._worker = SyncWorker(
-                self.dispatcher,
-                self._lock,
-                probe=self.probe if probe_hosts else None,
-                interval=interval,
-                on_probe=self._connectivity_changed,
-            )
+            self._worker = self.make_worker(interval=interval, probe_hosts=probe_hosts)
             self._unsubscribe = self._ctx.bus.subscribe(self._on_event)
             self._worker.start()
         return self._worker
+
+    def make_worker(self, *, interval: timedelta = timedelta(seconds=30), probe_hosts: bool = True) -> SyncWorker:
+        """The worker, not started: `start()` runs it on a schedule; `run_pass()` runs one pass here and now."""
+        return SyncWorker(
+            self.dispatcher,
+            self._lock,
+            probe=self.probe if probe_hosts else None,
+            interval=interval,
+            on_probe=self._connectivity_changed,
+        )
 
     def wake(self) -> None:
         if self._worker is not None:

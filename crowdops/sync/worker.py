@@ -20,6 +20,26 @@ from crowdops.sync.lock import SyncLock
 
 log = logging.getLogger(__name__)
 JOB = "outbox-drain"
+RESUME_CHECK_SECONDS = 5.0
+
+
+class SleepWatch:
+    """Tells when the wall clock moved much further than the monotonic clock since the last look: a resume."""
+
+    def __init__(
+        self,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        threshold: float = 15.0,
+    ) -> None:
+        self._wall, self._monotonic, self._threshold = wall, monotonic, threshold
+        self._last = (wall(), monotonic())
+
+    def resumed(self) -> bool:
+        now = (self._wall(), self._monotonic())
+        gap = (now[0] - self._last[0]) - (now[1] - self._last[1])
+        self._last = now
+        return gap > self._threshold
 
 
 class SyncWorker:
@@ -43,7 +63,8 @@ class SyncWorker:
         self._stop = threading.Event()
         self._recovered = False
         self._last_state: Connectivity | None = None
-        self._last_tick: tuple[float, float] | None = None  # (wall, monotonic) at the previous pass
+        self._sleep_watch = SleepWatch()
+        self._watcher: threading.Thread | None = None
         self._scheduler: BackgroundScheduler | None = None
         self.lock_busy = False  # another process (the GUI or `sync --watch`) is the worker
 
@@ -63,6 +84,16 @@ class SyncWorker:
         )
         scheduler.start()
         self._scheduler = scheduler
+        self._watcher = threading.Thread(target=self._watch_for_resume, name="crowdops-resume-watch", daemon=True)
+        self._watcher.start()
+
+    def _watch_for_resume(self) -> None:
+        """The scheduler's timers wait on the monotonic clock, which stands still while the computer sleeps; the wall
+        clock does not. A jump between them means we just woke up: look at the outbox now, not 30 s later."""
+        while not self._stop.wait(RESUME_CHECK_SECONDS):
+            if self._sleep_watch.resumed():
+                log.info("resumed from sleep: waking the outbox worker")
+                self.wake()
 
     def wake(self) -> None:
         self._again.set()
@@ -70,6 +101,9 @@ class SyncWorker:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=5)
+            self._watcher = None
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
             self._scheduler = None
@@ -99,13 +133,6 @@ class SyncWorker:
         return report
 
     def _check_connectivity(self) -> None:
-        now_wall, now_mono = time.time(), time.monotonic()
-        if self._last_tick is not None:
-            wall_gap = now_wall - self._last_tick[0]
-            mono_gap = now_mono - self._last_tick[1]
-            if wall_gap - mono_gap > 60:  # the wall clock ran on while we did not: resumed from sleep
-                log.info("resumed after %.0f s asleep", wall_gap - mono_gap)
-        self._last_tick = (now_wall, now_mono)
         if self._probe is None:
             return
         result = self._probe()
