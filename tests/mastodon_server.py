@@ -23,6 +23,7 @@ class MastodonState:
         self.by_key: dict[str, dict[str, Any]] = {}
         self.requests: Counter[str] = Counter()  # phase -> how many status requests reached it
         self.base_url = ""
+        self.max_characters = 500  # what /api/v2/instance reports
         self.latency = 0.0  # seconds each status request takes (benchmarks: a slow, far-away server)
         # A trap: when `phase` is reached for the `at`-th time, set `sprung` and hold the request until `release`.
         self._trap: tuple[str, int] | None = None
@@ -95,12 +96,13 @@ def _handler(state: MastodonState) -> type[BaseHTTPRequestHandler]:
             return True
 
         def do_GET(self) -> None:
+            if self.path.startswith("/api/v2/instance"):  # public, as on Mastodon
+                self._send(200, {"configuration": {"statuses": {"max_characters": state.max_characters}}})
+                return
             if not self._authorised():
                 return
             if self.path.startswith("/api/v1/accounts/verify_credentials"):
                 self._send(200, {"id": "1", "acct": "police", "username": "police"})
-            elif self.path.startswith("/api/v2/instance"):
-                self._send(200, {"configuration": {"statuses": {"max_characters": 500}}})
             else:
                 self._send(404, {"error": "Record not found"})
 

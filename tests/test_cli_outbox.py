@@ -169,3 +169,16 @@ def test_a_secret_is_checked_and_never_printed(cli: Cli, server: MastodonServer)
     assert "wrong-token" not in out and json.loads(out)[1]["base_url"] == server.url
     code, out, _ = cli("audit", "verify")
     assert code == 0
+
+
+def test_channel_test_learns_the_instances_length_limit_and_submit_honours_it(cli: Cli, server: MastodonServer) -> None:
+    server.state.max_characters = 40
+    _add_mastodon(cli, server.url)
+    code, out, _ = cli("channel", "test", "Police Mastodon")
+    assert code == 0 and "up to 40 characters" in out
+    assert json.loads(cli("--json", "channel", "list")[1])[0]["name"] == "Police Mastodon"
+    long = "Gate 3 is open. Please use the north entrance today."  # 52 characters
+    code, out, err = cli("message", "draft", "--text", long, "--channel", "Police Mastodon", "--as", "comms")
+    assert code == 0, err
+    code, _, err = cli("message", "submit", out.strip(), "--as", "comms")
+    assert code == 1 and "Police Mastodon (en): 52 of 40" in err

@@ -95,7 +95,7 @@ def print_message(m: MessageRecord, op: OperationRecord, trail: list[AuditEntry]
         print("  " + variant.text.replace("\n", "\n  "))
         for channel in m.channels:
             if variant.channel in (None, channel.name) and m.text(variant.language, channel.name) == variant.text:
-                fit = measure(variant.text, channel.platform)
+                fit = measure(variant.text, channel.platform, limit=channel.char_limit)
                 verdict = "fits" if fit.ok else f"{fit.over} over"
                 print(f"    {channel.name}: {fit.length} of {fit.limit} {fit.unit} — {verdict}")
     if m.flags:

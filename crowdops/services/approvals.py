@@ -197,7 +197,7 @@ class ApprovalService:
             raise ValidationError("The message has no channel to go to; choose at least one.")
         problems = []
         for channel, lang, text in _posts(session, op, variants, channels):
-            fit = measure(text, channel.platform)
+            fit = measure(text, channel.platform, limit=channel.char_limit)
             if not fit.ok:
                 problems.append(f"{channel.name} ({lang}): {fit.length} of {fit.limit} {fit.unit}")
         if problems:

@@ -35,6 +35,7 @@ def channel_record(channel: Channel) -> ChannelRecord:
         account=channel.account,
         page_id=channel.page_id,
         chat_id=channel.chat_id,
+        char_limit=channel.char_limit,
     )
 
 
@@ -149,11 +150,22 @@ class ChannelService:
         return channel.platform == SANDBOX or bool(get_secret(secret_name(channel.id.hex)))
 
     def test(self, name: str) -> CheckResult:
-        """Reach the account and prove the token works, publishing nothing. Network: never on the GUI thread."""
+        """Reach the account and prove the token works, publishing nothing; learn the account's own length limit
+        where the platform tells it (a Mastodon instance's). Network: never on the GUI thread."""
         with self._ctx.db.read() as session:
             channel = find_channel(session, name)
         try:
             publisher = build_publisher(self._ctx.db, channel, exercise=False, clock=self._ctx.clock)
         except (ValidationError, NotFoundError) as error:
             return CheckResult(False, str(error))
-        return publisher.check()
+        result = publisher.check()
+        limit_of = getattr(publisher, "max_characters", None)
+        limit = limit_of() if result.ok and limit_of is not None else None
+        if isinstance(limit, int) and limit > 0 and limit != channel.char_limit:
+            with self._ctx.db.write() as session:
+                stored = session.get(Channel, channel.id)
+                assert stored is not None
+                stored.char_limit = limit
+                self._ctx.record(session, None, "channel.limit", f"channel:{channel.id.hex}", char_limit=limit)
+            return CheckResult(True, f"{result.detail} Posts here may be up to {limit} characters.")
+        return result

@@ -15,6 +15,7 @@ from crowdops.domain.errors import NotFoundError, ValidationError
 from crowdops.domain.languages import language
 from crowdops.domain.messages import MessageStatus, Priority, Purpose, VariantContent, content_hash
 from crowdops.domain.privacy import PrivacyFlag, find_personal_data
+from crowdops.services.channels import channel_record
 from crowdops.services.events import MessageChanged
 from crowdops.services.records import ChannelRecord, short_id
 from crowdops.store.message_models import (
@@ -157,7 +158,7 @@ def content_of(
     )
     chosen = session.scalars(select(MessageChannel.channel_id).where(MessageChannel.message_id == message.id))
     channels = sorted(
-        (ChannelRecord(channels_by_id[c].id, channels_by_id[c].name, channels_by_id[c].platform) for c in chosen),
+        (channel_record(channels_by_id[c]) for c in chosen),
         key=lambda c: c.name.lower(),
     )
     links = sorted(

@@ -31,6 +31,7 @@ class ChannelRecord:
     account: str = ""
     page_id: str = ""
     chat_id: str = ""
+    char_limit: int | None = None  # the account's own limit (a Mastodon instance's), learned by `channel test`
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ class Channel(NameKeyed, Base):
     page_id: Mapped[str] = mapped_column(String(100), default="")
     chat_id: Mapped[str] = mapped_column(String(100), default="")
     paused_until: Mapped[datetime | None]  # a rate-limit reset the platform announced
+    char_limit: Mapped[int | None]  # the account's own length limit, when the platform reports one
 
 
 class Message(Base):

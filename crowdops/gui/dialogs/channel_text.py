@@ -69,7 +69,7 @@ class ChannelTextDialog(QDialog):
         if channel is None:
             return
         try:
-            fit = measure(self.text.toPlainText(), channel.platform)
+            fit = measure(self.text.toPlainText(), channel.platform, limit=channel.char_limit)
         except CrowdOpsError as error:
             self.counter.setText(str(error))
             return

@@ -64,7 +64,7 @@ class ChannelPreview(QFrame):
     def show_text(self, text: str) -> None:
         self.text.setText(text)
         try:
-            fit = measure(text, self.channel.platform)
+            fit = measure(text, self.channel.platform, limit=self.channel.char_limit)
         except CrowdOpsError as error:
             self.counter.setText("—")
             self.counter.setToolTip(str(error))

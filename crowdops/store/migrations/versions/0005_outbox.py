@@ -25,6 +25,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("chat_id", sa.String(100), nullable=False, server_default=""))
         # A rate-limit reset the platform announced: nothing is sent to this channel before it.
         batch.add_column(sa.Column("paused_until", sa.DateTime(), nullable=True))
+        # The account's own length limit where the platform reports one (a Mastodon instance's max_characters).
+        batch.add_column(sa.Column("char_limit", sa.Integer(), nullable=True))
     with op.batch_alter_table("outbox_items") as batch:
         batch.add_column(sa.Column("priority", sa.String(20), nullable=False, server_default="routine"))
         batch.add_column(sa.Column("not_before", sa.DateTime(), nullable=True))  # scheduled posts
