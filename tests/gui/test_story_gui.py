@@ -2,8 +2,11 @@
 order, opening each row in its own view), rumours and decisions begun from an incident, links that open what they
 name, revising a decision and adding evidence to a rumour from the GUI."""
 
+import uuid
+
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from crowdops.app import App
 from crowdops.gui.dialogs.registers import NewDecisionDialog, NewRumourDialog, RumourEvidenceDialog
@@ -11,8 +14,11 @@ from crowdops.gui.main_window import DECISIONS, RUMOURS, MainWindow
 from crowdops.gui.models.timeline_model import Column
 from crowdops.gui.preferences import Preferences
 from crowdops.services.decisions import DecisionInput
+from crowdops.services.events import OutboxChanged
 from crowdops.services.inputs import IncidentInput
 from crowdops.services.story_records import StoryItem
+from crowdops.store.message_models import Approval, Channel, OutboxItem
+from crowdops.store.models import User
 from tests.conftest import FakeClock
 
 
@@ -169,8 +175,10 @@ def test_links_in_the_details_open_what_they_name(window: MainWindow, staffed: A
     assert window.views.currentWidget() is window.rumours
     qtbot.waitUntil(lambda: window.rumours.pane.detail is not None, timeout=5000)
     pane = window.rumours.pane
-    texts = _texts(pane)
-    assert any(f"incident:{incident.root_id.hex}" in t and "Crowd on the bridge" in t for t in texts)
+    qtbot.waitUntil(  # new labels show once the event loop runs
+        lambda: any(f"incident:{incident.root_id.hex}" in t and "Crowd on the bridge" in t for t in _texts(pane)),
+        timeout=5000,
+    )
     pane.open_requested.emit("message", draft.id)  # what a click on the response link emits
     assert window.views.currentWidget() is window.messages
     qtbot.waitUntil(lambda: window.messages.detail.record is not None, timeout=5000)
@@ -227,3 +235,50 @@ def test_evidence_is_added_from_the_rumour_pane(window: MainWindow, staffed: App
     qtbot.waitUntil(  # RumourChanged reloads the pane
         lambda: view.pane.detail is not None and len(view.pane.detail.links) == 1, timeout=5000
     )
+
+
+def test_a_message_shows_once_its_first_post_was_sent(window: MainWindow, staffed: App, qtbot: QtBot):
+    op = staffed.operations.current()
+    draft = staffed.rumours.respond(
+        staffed.rumours.add(op.id, "Gate 4 is shut", actor="comms").rumour.short_id, actor="comms"
+    )
+    window.timeline.filters.kind_buttons["messages"].click()
+    qtbot.waitUntil(lambda: _settled(window) and window.timeline.filters.kinds() == {"messages"}, timeout=5000)
+    assert _column(window, Column.SEVERITY) == []  # a draft is not published
+    with staffed.db.write() as session:  # what the sync worker records when a post went out
+        channel = session.scalars(select(Channel)).first()
+        if channel is None:
+            channel = Channel(
+                id=uuid.uuid4(), name="Police Mastodon", platform="mastodon", created_at=staffed.context.clock()
+            )
+            session.add(channel)
+        approval = Approval(
+            id=uuid.uuid4(),
+            message_id=draft.id,
+            content_hash="h",
+            content_json="{}",
+            approved_by=session.scalars(select(User)).first().id,
+            approved_at=staffed.context.clock(),
+            break_glass_reason=None,
+        )
+        session.add(approval)
+        session.flush()
+        session.add(
+            OutboxItem(
+                id=uuid.uuid4(),
+                message_id=draft.id,
+                approval_id=approval.id,
+                channel_id=channel.id,
+                language="en",
+                text="x",
+                status="sent",
+                idempotency_key=uuid.uuid4().hex,
+                created_at=staffed.context.clock(),
+                next_attempt_at=None,
+                not_before=None,
+                sent_at=staffed.context.clock(),
+                updated_at=None,
+            )
+        )
+    staffed.context.bus.publish(OutboxChanged())
+    qtbot.waitUntil(lambda: _column(window, Column.SEVERITY) == ["Published"], timeout=5000)

@@ -78,6 +78,7 @@ class TimelineView(QWidget):
         state.bridge.rumour_changed.connect(lambda op, _id: self._story_changed(op, RUMOURS))
         state.bridge.decision_changed.connect(lambda op, _id: self._story_changed(op, DECISIONS))
         state.bridge.message_changed.connect(lambda op, _id: self._story_changed(op, MESSAGES))
+        state.bridge.outbox_changed.connect(self._outbox_changed)
 
     def _read_page(self, flt: TimelineFilter, limit: int, after: PageKey | None) -> list[TimelineRow]:
         # Runs on the reader thread. Without other kinds, the incident timeline's own query, as fast as ever.
@@ -134,6 +135,12 @@ class TimelineView(QWidget):
     def _story_changed(self, operation_id: uuid.UUID, kind: str) -> None:
         flt = self.model.filter
         if flt is not None and kind in flt.kinds and operation_id == flt.operation_id:
+            self.model.refresh()
+
+    def _outbox_changed(self) -> None:
+        # A post the sync worker sent may publish a message; the event names no operation, so refresh ours.
+        flt = self.model.filter
+        if flt is not None and MESSAGES in flt.kinds:
             self.model.refresh()
 
     def select_when_shown(self, root_id: uuid.UUID) -> None:
