@@ -49,7 +49,7 @@ Q, SENDING, SENT, UNKNOWN, HELD = (
     OutboxStatus.UNKNOWN,
     OutboxStatus.HELD,
 )
-BATCH = 50  # rows claimed per transaction
+BATCH = 100  # rows claimed per transaction
 FLUSH_SECONDS = 0.25  # outcomes are committed at least this often, so the faces see progress on a slow server
 ONE_AT_A_TIME = frozenset({"telegram"})  # platforms where a post in doubt needs a person to check it
 PublisherFactory = Callable[[Database, Channel, bool, Clock], Publisher]
