@@ -68,6 +68,8 @@ def build_app(context: ServiceContext) -> App:
     channels = ChannelService(context)
     messages = MessageService(context, templates)
     approvals = ApprovalService(context, users)
+    rumours = RumourService(context, messages, templates)
+    decisions = DecisionService(context, messages, templates)
     return App(
         context=context,
         users=users,
@@ -79,9 +81,9 @@ def build_app(context: ServiceContext) -> App:
         templates=templates,
         messages=messages,
         approvals=approvals,
-        demo_messages=DemoMessages(operations, channels, messages, approvals),
-        rumours=RumourService(context, messages, templates),
-        decisions=DecisionService(context, messages, templates),
+        demo_messages=DemoMessages(operations, channels, messages, approvals, rumours, decisions),
+        rumours=rumours,
+        decisions=decisions,
         outbox=OutboxService(context),
         sync=SyncService(context),
     )

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import QApplication
 from crowdops.app import App, open_app
 from crowdops.gui.dialogs.sign_in import SignInDialog
 from crowdops.gui.launch import create_window
-from crowdops.gui.main_window import MESSAGES, REVIEW, MainWindow
+from crowdops.gui.main_window import MESSAGES, OUTBOX, REVIEW, TIMELINE, MainWindow
 from crowdops.gui.preferences import Preferences
 from crowdops.gui.theme import ThemeName
+from crowdops.services.inputs import DraftInput
 
 
 class MemoryKeyring(KeyringBackend):
@@ -119,6 +120,8 @@ def main() -> int:
     window.grab().save(str(out / "no-match.png"))
     timeline.filters.reset()
     message_shots(qt_app, window, core, prefs, out, writable=not args.db)
+    if not args.db:
+        outbox_shots(qt_app, window, core, prefs, out)
     window.close()
     core.close()
     print(f"screenshots in {out}/")
@@ -211,6 +214,45 @@ def message_shots(
     wait_until(qt_app, lambda: review.model.rowCount() == 0)
     qt_app.processEvents()
     window.grab().save(str(out / "review-empty.png"))
+
+
+def outbox_shots(qt_app: QApplication, window: MainWindow, core: App, prefs: Preferences, out: Path) -> None:
+    """After one publishing pass (the demo's sandbox posts go out; its Mastodon account has no server, so they
+    fail loudly): the Outbox, the training feed, the Channels dialog and the timeline with every kind shown."""
+    protest = next(op for op in core.operations.list() if not op.exercise and op.kind.value == "protest")
+    commander = next(u for u in core.users.list() if u.role.value == "commander")
+    window.state.set_user(commander)
+    window.state.set_operation(protest)
+    fresh = core.messages.draft(
+        protest.id,
+        DraftInput(template="crowd-density", values={"area": "Omonia Square", "alternative": "Athinas Street"}),
+        actor="Weber",
+    )
+    core.approvals.submit(fresh.short_id, actor="Weber")
+    core.approvals.approve(fresh.short_id, actor="Papadaki", passphrase="demo")
+    core.sync.once()
+    window.nav.setCurrentRow(OUTBOX)
+    view = window.outbox
+    wait_until(qt_app, lambda: view.model.rowCount() > 0)
+    view.table.selectRow(0)
+    qt_app.processEvents()
+    save_both_themes(qt_app, window, prefs, window, "outbox")
+    dialog = window.show_channels()
+    if dialog is not None:
+        dialog.resize(900, 560)
+        wait_until(qt_app, lambda: dialog.model.rowCount() > 0)
+        dialog.table.selectRow(0)
+        qt_app.processEvents()
+        dialog.grab().save(str(out / "channels.png"))
+        dialog.reject()
+    window.nav.setCurrentRow(TIMELINE)
+    for button in window.timeline.filters.kind_buttons.values():
+        button.setChecked(True)
+    model = window.timeline.model
+    wait_until(qt_app, lambda: model.rowCount() > 0 and type(model.record(0)).__name__ == "StoryItem")
+    window.timeline.table.selectRow(0)
+    qt_app.processEvents()
+    window.grab().save(str(out / "story.png"))
 
 
 if __name__ == "__main__":

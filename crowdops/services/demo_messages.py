@@ -1,14 +1,18 @@
 """Demo channels and messages, written through the same services as real ones (four eyes included), so the
-Messages and Review views have something to show: one approved and queued, one waiting for review, one draft."""
+Messages and Review views have something to show: one approved and queued, one waiting for review, and a rumour
+response drafted from the demo rumour register (see demo_registers)."""
 
 from dataclasses import dataclass
 
 from crowdops.domain.errors import ConflictError
 from crowdops.services.approvals import ApprovalService
 from crowdops.services.channels import ChannelService
+from crowdops.services.decisions import DecisionService
 from crowdops.services.demo_content import DEMO_PASSPHRASE, EXERCISE, PROTEST
+from crowdops.services.demo_registers import build_protest_registers
 from crowdops.services.messages import DraftInput, MessageService
 from crowdops.services.operations import OperationService
+from crowdops.services.rumours import RumourService
 
 TRAINING_FEED = "Training feed"
 DEMO_MASTODON = "Police Mastodon (demo, no account)"
@@ -27,8 +31,11 @@ class DemoMessages:
         channels: ChannelService,
         messages: MessageService,
         approvals: ApprovalService,
+        rumours: RumourService,
+        decisions: DecisionService,
     ) -> None:
         self._operations, self._channels, self._messages, self._approvals = operations, channels, messages, approvals
+        self._rumours, self._decisions = rumours, decisions
 
     def build(self, new_operations: list[str]) -> DemoMessagesResult:
         """Channels if missing, and messages only in demo operations made just now (never in someone's own)."""
@@ -66,18 +73,7 @@ class DemoMessages:
             actor="Haddad",
         )
         self._approvals.submit(waiting.short_id, actor="Haddad")
-        self._messages.draft(
-            protest.id,
-            DraftInput(
-                template="rumour-denial",
-                language="en",
-                values={
-                    "claim": "the metro at Syntagma is closed all day",
-                    "facts": "Syntagma station is open; only the Amalias exit is closed",
-                },
-            ),
-            actor="Weber",
-        )
+        build_protest_registers(protest.id, self._rumours, self._decisions)  # its rumour response is the third
 
     def _exercise_message(self) -> None:
         drill = self._operations.get(EXERCISE.name)
