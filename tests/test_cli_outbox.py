@@ -182,3 +182,35 @@ def test_channel_test_learns_the_instances_length_limit_and_submit_honours_it(cl
     assert code == 0, err
     code, _, err = cli("message", "submit", out.strip(), "--as", "comms")
     assert code == 1 and "Police Mastodon (en): 52 of 40" in err
+
+
+def test_fixing_a_channel_and_retrying_its_failed_post(cli: Cli, server: MastodonServer) -> None:
+    assert cli("channel", "add", "Police Mastodon", "--kind", "mastodon", "--as", "cmdr")[0] == 0
+    cli("channel", "secret", "Police Mastodon", "--as", "cmdr", stdin=TOKEN + "\n")
+    _approve(cli, "Gate 3 is open.", "Police Mastodon")
+    assert cli("sync", "--once")[0] == 0  # nothing pending: it failed, loudly
+    [entry] = _outbox(cli)
+    assert (entry["status"], entry["last_error"]) == (
+        "failed",
+        "'Police Mastodon' has no server address yet: set it in Channels.",
+    )
+    code, _, err = cli("channel", "set", "Police Mastodon", "--as", "cmdr")
+    assert code == 1 and "Nothing to change" in err
+    code, _, err = cli("channel", "set", "Police Mastodon", "--base-url", server.url, "--as", "comms")
+    assert code == 1 and "only a commander" in err
+    code, out, err = cli("--json", "channel", "set", "Police Mastodon", "--base-url", server.url, "--as", "cmdr")
+    assert (code, err) == (0, "") and json.loads(out)["base_url"] == server.url
+    assert cli("outbox", "retry", entry["id"][:8], "--as", "comms")[0] == 0
+    assert cli("sync", "--once")[0] == 0
+    assert _outbox(cli)[0]["status"] == "sent" and len(server.state.statuses) == 1
+
+
+def test_stale_limits_are_shown_and_set_by_a_commander(cli: Cli) -> None:
+    code, out, _ = cli("--json", "outbox", "stale-after")
+    assert code == 0 and json.loads(out) == {"life-safety": 30, "urgent": 120, "routine": 720}
+    code, _, err = cli("outbox", "stale-after", "urgent")
+    assert code == 1 and "Give the priority, the minutes and who you are" in err
+    code, out, err = cli("outbox", "stale-after", "urgent", "90", "--as", "cmdr")
+    assert (code, err) == (0, "") and "urgent: held after 90 min" in out
+    code, _, err = cli("outbox", "stale-after", "urgent", "90", "--as", "watcher")
+    assert code == 1 and "only a commander" in err

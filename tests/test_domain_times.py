@@ -206,3 +206,23 @@ def test_format_local_and_iso_utc() -> None:
     assert format_local(moment, ATHENS, seconds=True) == "2026-05-01 14:32:07 EEST"
     assert format_local(datetime(2026, 1, 1, tzinfo=UTC), ATHENS) == "2026-01-01 02:00 EET"
     assert iso_utc(moment.astimezone(ATHENS)) == "2026-05-01T11:32:07Z"
+
+
+def test_a_schedule_is_read_as_the_next_occurrence_and_kept_within_a_week() -> None:
+    from zoneinfo import ZoneInfo
+
+    from crowdops.domain.times import parse_schedule
+
+    athens = ZoneInfo("Europe/Athens")
+    now = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)  # 15:00 in Athens
+    assert parse_schedule("16:30", athens, now) == datetime(2026, 5, 1, 13, 30, tzinfo=UTC)  # today, still ahead
+    assert parse_schedule("09:00", athens, now) == datetime(2026, 5, 2, 6, 0, tzinfo=UTC)  # tomorrow's
+    assert parse_schedule("2026-05-03T10:00+00:00", athens, now) == datetime(2026, 5, 3, 10, 0, tzinfo=UTC)
+    for text, error in (
+        ("2026-05-01T14:00", "has passed"),
+        ("2026-05-09T15:00", "more than a week ahead"),
+        ("", "empty"),
+        ("25:00", "not a time of day"),
+    ):
+        with pytest.raises(ValidationError, match=error):
+            parse_schedule(text, athens, now)

@@ -460,3 +460,59 @@ def test_a_post_being_sent_cannot_be_retried_or_cancelled(rig: Rig) -> None:
     with pytest.raises(ValidationError, match="may already be out"):
         rig.app.outbox.cancel(ref, actor="cmdr")
     assert rig.row().status == "sending"
+
+
+# -- scheduling and the stale guard's limits ---------------------------------------------------------------------
+
+
+def test_a_scheduled_post_waits_for_its_time_and_its_stale_clock_starts_then(rig: Rig) -> None:
+    record = rig.desk.draft("Stadiou Street opens again at 20:00.", channels=[MASTODON])
+    rig.app.approvals.submit(record.short_id, actor="comms")
+    later = (rig.clock.now + timedelta(hours=13)).isoformat()
+    rig.app.approvals.approve(record.short_id, actor="cmdr", passphrase=PASS["cmdr"], publish_at=later)
+    assert rig.row().not_before == rig.clock.now + timedelta(hours=13)
+    report = rig.dispatcher.drain()
+    assert (report.counts, report.pending, report.next_due) == ({}, 1, rig.clock.now + timedelta(hours=13))
+    rig.clock.advance(hours=13)  # 13 h after approval, but on time: not stale
+    assert rig.dispatcher.drain().counts == {"sent": 1}
+
+
+@pytest.mark.parametrize(
+    ("when", "error"),
+    [("2026-04-30T12:00", "has passed"), ("2026-05-20T12:00", "more than a week ahead"), ("soon", "Cannot read")],
+)
+def test_a_bad_schedule_is_refused_and_nothing_is_approved(rig: Rig, when: str, error: str) -> None:
+    record = rig.desk.draft("Stadiou Street opens again at 20:00.", channels=[MASTODON])
+    rig.app.approvals.submit(record.short_id, actor="comms")
+    rig.desk.refused(
+        ValidationError,
+        error,
+        rig.app.approvals.approve,
+        record.short_id,
+        actor="cmdr",
+        passphrase="secret-1",
+        publish_at=when,
+    )
+
+
+def test_a_commander_sets_how_long_a_post_may_wait(rig: Rig) -> None:
+    assert rig.app.outbox.stale_after()["urgent"] == timedelta(hours=2)
+    with pytest.raises(PermissionDeniedError):
+        rig.app.outbox.set_stale_after("urgent", 30, actor="comms")
+    with pytest.raises(ValidationError, match="Unknown priority 'soonish'"):
+        rig.app.outbox.set_stale_after("soonish", 30, actor="cmdr")
+    with pytest.raises(ValidationError, match="between 1 and"):
+        rig.app.outbox.set_stale_after("urgent", 0, actor="cmdr")
+    assert rig.app.outbox.set_stale_after("urgent", 30, actor="cmdr")["urgent"] == timedelta(minutes=30)
+    rig.approved(priority="urgent")
+    rig.clock.advance(minutes=31)
+    rig.dispatcher.drain()
+    assert rig.row().status == "held" and "urgent" in rig.row().last_error
+
+
+def test_the_training_feed_can_be_read_per_operation(rig: Rig) -> None:
+    rig.approved(channels=[SANDBOX])
+    rig.dispatcher.drain()
+    assert len(rig.app.outbox.sandbox_feed(operation_id=rig.desk.op.id)) == 1
+    other = rig.app.operations.create("Derby", "event", actor="cmdr")
+    assert rig.app.outbox.sandbox_feed(operation_id=other.id) == []

@@ -34,6 +34,14 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     add.add_argument("--chat-id", default="", metavar="ID", help="the Telegram channel (@name or numeric id)")
     add_actor(add)
     add.set_defaults(handler=_add)
+    change = actions.add_parser("set", help="change where a channel publishes", parents=[shared])
+    change.add_argument("name")
+    change.add_argument("--base-url", metavar="URL", help="the server")
+    change.add_argument("--account", metavar="HANDLE", help="the account")
+    change.add_argument("--page-id", metavar="ID", help="the Facebook page")
+    change.add_argument("--chat-id", metavar="ID", help="the Telegram channel")
+    add_actor(change)
+    change.set_defaults(handler=_set)
     secret = actions.add_parser(
         "secret", help="read the channel's token from standard input into the OS keyring", parents=[shared]
     )
@@ -86,6 +94,21 @@ def _add(app: "App", args: argparse.Namespace) -> None:
         print(f"Added channel '{record.name}' ({record.platform}).")
         if record.platform != "sandbox":
             print(f"Now give it its token: crowdops channel secret {record.name} --as {args.actor} < token-file")
+
+
+def _set(app: "App", args: argparse.Namespace) -> None:
+    record = app.channels.update(
+        args.name,
+        actor=args.actor,
+        base_url=args.base_url,
+        account=args.account,
+        page_id=args.page_id,
+        chat_id=args.chat_id,
+    )
+    if args.json:
+        emit_json(_channel_json(record))
+    else:
+        print(f"Channel '{record.name}' updated. Posts that failed for want of it: crowdops outbox retry ID")
 
 
 def _secret(app: "App", args: argparse.Namespace) -> None:

@@ -65,6 +65,9 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     approve.add_argument("id")
     approve.add_argument("--hash", metavar="SHA256", help="the content hash you reviewed (from: message show)")
     approve.add_argument(
+        "--publish-at", metavar="WHEN", help="hold the posts until then: ISO 8601 or HH:MM (its next occurrence)"
+    )
+    approve.add_argument(
         "--break-glass",
         metavar="REASON",
         help="publish your own life-safety message without a second approver, for this reason",
@@ -139,7 +142,12 @@ def _submit(app: "App", args: argparse.Namespace) -> None:
 def _approve(app: "App", args: argparse.Namespace) -> None:
     passphrase = read_passphrase(f"Passphrase for {args.actor}: ")
     record = app.approvals.approve(
-        args.id, actor=args.actor, passphrase=passphrase, expected_hash=args.hash, break_glass_reason=args.break_glass
+        args.id,
+        actor=args.actor,
+        passphrase=passphrase,
+        expected_hash=args.hash,
+        break_glass_reason=args.break_glass,
+        publish_at=args.publish_at,
     )
     queued = sum(1 for o in record.outbox if o.status == "queued")
     note = " UNREVIEWED (break glass)" if record.last_approval and record.last_approval.unreviewed else ""

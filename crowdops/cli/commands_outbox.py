@@ -51,6 +51,13 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     fate.add_argument("--not-sent", action="store_true", help="it is not published: send it")
     add_actor(resolve)
     resolve.set_defaults(handler=_resolve)
+    stale = actions.add_parser(
+        "stale-after", help="how long a post may wait before it is held for re-confirmation", parents=[shared]
+    )
+    stale.add_argument("priority", nargs="?", help="routine, urgent or life-safety (none: show all)")
+    stale.add_argument("minutes", nargs="?", type=int, help="the new limit in minutes")
+    add_actor(stale, required=False)
+    stale.set_defaults(handler=_stale_after)
 
 
 def entry_json(e: "OutboxEntry") -> dict[str, Any]:
@@ -169,3 +176,20 @@ def _cancel(app: "App", args: argparse.Namespace) -> None:
 def _resolve(app: "App", args: argparse.Namespace) -> None:
     entry = app.outbox.resolve(args.id, actor=args.actor, sent_url=args.sent, not_sent=args.not_sent)
     _print_entry(entry, args, "Resolved")
+
+
+def _stale_after(app: "App", args: argparse.Namespace) -> None:
+    if args.priority is None:
+        limits = app.outbox.stale_after()
+    elif args.minutes is None or args.actor is None:
+        from crowdops.domain.errors import ValidationError
+
+        raise ValidationError("Give the priority, the minutes and who you are: stale-after urgent 90 --as USER.")
+    else:
+        limits = app.outbox.set_stale_after(args.priority, args.minutes, actor=args.actor)
+    minutes = {p: int(limit.total_seconds() // 60) for p, limit in limits.items()}
+    if args.json:
+        emit_json(minutes)
+    else:
+        for priority, value in minutes.items():
+            print(f"{priority}: held after {value} min")

@@ -96,5 +96,9 @@ DEFAULT_MAX_AGE: dict[str, timedelta] = {
 }
 
 
+STALE_SETTING = "outbox.stale_after.{priority}"  # minutes, in the settings table; the defaults above otherwise
+MAX_STALE_MINUTES = 7 * 24 * 60
+
+
 def is_stale(queued_at: datetime, now: datetime, max_age: timedelta) -> bool:
     return now - queued_at > max_age

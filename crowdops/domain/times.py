@@ -54,6 +54,32 @@ def parse_when(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     return moment
 
 
+SCHEDULE_HORIZON = timedelta(days=7)
+
+
+def parse_schedule(text: str, tz: ZoneInfo, now: datetime) -> datetime:
+    """When a post should go out, as a person typed it: ISO 8601 (local to `tz` without an offset) or `HH:MM`,
+    its next occurrence. Refused in the past or more than a week ahead (a typo, most likely)."""
+    raw = text.strip()
+    if not raw:
+        raise ValidationError(f"The time is empty: {_EXAMPLE.replace('the latest', 'the next')}.")
+    match = _HH_MM.match(raw)
+    if match:
+        local = _parse_local(raw, tz, now)  # the latest occurrence; the next one is a day on, unless still ahead
+        if local.replace(tzinfo=tz) <= now.astimezone(tz):
+            local += timedelta(days=1)
+    else:
+        local = _parse_local(raw, tz, now)
+    if local.tzinfo is None:
+        local = _attach_zone(local, tz, raw)
+    moment = local.astimezone(UTC)
+    if moment < now.astimezone(UTC) - timedelta(minutes=1):
+        raise ValidationError(f"{format_local(moment, tz)} has passed: a post can be scheduled only ahead.")
+    if moment > now.astimezone(UTC) + SCHEDULE_HORIZON:
+        raise ValidationError(f"{format_local(moment, tz)} is more than a week ahead; schedule it nearer the time.")
+    return moment
+
+
 def _parse_local(raw: str, tz: ZoneInfo, now: datetime) -> datetime:
     match = _HH_MM.match(raw)
     if match:

@@ -7,6 +7,7 @@ queued for publication or not approved at all.
 import json
 import secrets
 import uuid
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from crowdops.domain.messages import MessageStatus, Priority, require_transition
 from crowdops.domain.outbox import CANCELLABLE, OutboxStatus
 from crowdops.domain.permissions import require_can_approve, require_can_compose
 from crowdops.domain.text import measure
+from crowdops.domain.times import parse_schedule, zone
 from crowdops.services.channels import require_allowed_in
 from crowdops.services.context import ServiceContext
 from crowdops.services.message_records import (
@@ -80,6 +82,7 @@ class ApprovalService:
         passphrase: str,
         expected_hash: str | None = None,
         break_glass_reason: str | None = None,
+        publish_at: str | None = None,
     ) -> MessageRecord:
         """Approve exactly the submitted content. `expected_hash` is what the approver reviewed; if the message
         changed since, the approval is refused. A commander's own life-safety message may go out without a second
@@ -93,6 +96,7 @@ class ApprovalService:
         with self._ctx.db.write() as session:
             message, op, user = self._message_op_user(session, message_ref, actor)
             require_can_approve(Role(user.role), op.exercise, user.name)
+            not_before = parse_schedule(publish_at, zone(op.timezone), self._ctx.clock()) if publish_at else None
             variants, channels, links = content_of(session, message)
             current = hash_of(message, variants, channels, links)
             if expected_hash is not None and expected_hash != current:
@@ -119,7 +123,7 @@ class ApprovalService:
             )
             session.add(approval)
             session.flush()
-            queued = self._queue(session, message, op, approval)
+            queued = self._queue(session, message, op, approval, not_before)
             message.status = MessageStatus.APPROVED.value
             message.updated_at = self._ctx.clock()
             session.flush()
@@ -131,6 +135,7 @@ class ApprovalService:
                 hash=current,
                 reason=reason or None,
                 queued=[[c, lang] for c, lang in queued],
+                publish_at=not_before.isoformat() if not_before else None,
             )
             return message_record(session, message)
 
@@ -251,7 +256,9 @@ class ApprovalService:
         if any(f.acknowledged_by is None for f in flags_of(session, message, variants)):
             raise ValidationError("Acknowledge the privacy flags first (submit the message with them acknowledged).")
 
-    def _queue(self, session: Session, message: Message, op: Operation, approval: Approval) -> list[tuple[str, str]]:
+    def _queue(
+        self, session: Session, message: Message, op: Operation, approval: Approval, not_before: datetime | None
+    ) -> list[tuple[str, str]]:
         """One outbox row per channel and language, each with its idempotency key fixed now."""
         variants, channels, _ = content_of(session, message)
         now = self._ctx.clock()
@@ -273,6 +280,7 @@ class ApprovalService:
                     queued_at=now,
                     updated_at=now,
                     next_attempt_at=None,
+                    not_before=not_before,
                     attempts=0,
                     last_error="",
                 )

@@ -118,6 +118,50 @@ class ChannelService:
             )
             return channel_record(channel)
 
+    def update(
+        self,
+        name: str,
+        *,
+        actor: str,
+        base_url: str | None = None,
+        account: str | None = None,
+        page_id: str | None = None,
+        chat_id: str | None = None,
+    ) -> ChannelRecord:
+        """Change where a channel publishes; what is not given stays. Posts that failed for want of a setting can
+        then be retried. Audited with the old and new values."""
+        given = {"base_url": base_url, "account": account, "page_id": page_id, "chat_id": chat_id}
+        if all(v is None for v in given.values()):
+            raise ValidationError("Nothing to change: give a server address, account, page id or chat id.")
+        cleaned = {
+            "base_url": _clean_url(base_url) if base_url is not None else None,
+            "account": _short(account, "account", 200) if account is not None else None,
+            "page_id": _short(page_id, "page id", 100) if page_id is not None else None,
+            "chat_id": _short(chat_id, "chat id", 100) if chat_id is not None else None,
+        }
+        with self._ctx.db.write() as session:
+            user = find_user(session, actor)
+            require_can_manage_channels(Role(user.role), user.name)
+            channel = find_channel(session, name)
+            changes = {
+                k: (getattr(channel, k), v) for k, v in cleaned.items() if v is not None and getattr(channel, k) != v
+            }
+            if not changes:
+                return channel_record(channel)
+            for key, (_, value) in changes.items():
+                setattr(channel, key, value)
+            if "base_url" in changes:
+                channel.char_limit = None  # another server: its limit is learned again by `channel test`
+            session.flush()
+            self._ctx.record(
+                session,
+                user.name,
+                "channel.update",
+                f"channel:{channel.id.hex}",
+                **{k: {"from": old, "to": new} for k, (old, new) in changes.items()},
+            )
+            return channel_record(channel)
+
     def list(self) -> list[ChannelRecord]:
         with self._ctx.db.read() as session:
             return [channel_record(c) for c in session.scalars(select(Channel).order_by(Channel.name_key))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, literal_column, select
@@ -13,13 +13,21 @@ from sqlalchemy.orm import Session
 
 from crowdops.domain.enums import Role
 from crowdops.domain.errors import NotFoundError, ValidationError
-from crowdops.domain.outbox import CANCELLABLE, PLAIN_WORDS, OutboxStatus, require_outbox_transition
-from crowdops.domain.permissions import require_can_approve, require_can_compose
+from crowdops.domain.outbox import (
+    CANCELLABLE,
+    DEFAULT_MAX_AGE,
+    MAX_STALE_MINUTES,
+    PLAIN_WORDS,
+    STALE_SETTING,
+    OutboxStatus,
+    require_outbox_transition,
+)
+from crowdops.domain.permissions import require_can_approve, require_can_compose, require_can_manage_channels
 from crowdops.services.context import ServiceContext
 from crowdops.services.events import OutboxChanged
 from crowdops.services.users import find_user
 from crowdops.store.message_models import Channel, Message, OutboxItem, SandboxPost
-from crowdops.store.models import Operation, User
+from crowdops.store.models import Operation, Setting, User
 
 # Platforms where a post that may have gone out can be looked up; elsewhere a person must look.
 CHECKABLE = frozenset({"mastodon", "bluesky", "x", "facebook", "webhook", "sandbox"})
@@ -156,15 +164,51 @@ class OutboxService:
             when = session.scalar(last_sent)
         return OutboxCounts(counts, when)
 
-    def sandbox_feed(self, *, limit: int = 200) -> list[SandboxEntry]:
+    def sandbox_feed(self, *, operation_id: uuid.UUID | None = None, limit: int = 200) -> list[SandboxEntry]:
+        """The training feed, newest first: what sandbox channels "published" (of one operation, if given)."""
         query = (
             select(SandboxPost, Channel.name)
             .join(Channel, Channel.id == SandboxPost.channel_id)
             .order_by(SandboxPost.posted_at.desc())
             .limit(limit)
         )
+        if operation_id is not None:
+            query = query.join(OutboxItem, OutboxItem.id == SandboxPost.outbox_item_id).where(
+                OutboxItem.message_id.in_(select(Message.id).where(Message.operation_id == operation_id))
+            )
         with self._ctx.db.read() as session:
             return [SandboxEntry(p.id, name, p.language, p.text, p.posted_at) for p, name in session.execute(query)]
+
+    def stale_after(self) -> dict[str, timedelta]:
+        """How long a post of each priority may wait before it is held for re-confirmation."""
+        limits = dict(DEFAULT_MAX_AGE)
+        with self._ctx.db.read() as session:
+            for priority in limits:
+                setting = session.get(Setting, STALE_SETTING.format(priority=priority))
+                if setting is not None:
+                    limits[priority] = timedelta(minutes=int(setting.value))
+        return limits
+
+    def set_stale_after(self, priority: str, minutes: int, *, actor: str) -> dict[str, timedelta]:
+        chosen = priority.strip().lower()
+        if chosen not in DEFAULT_MAX_AGE:
+            raise ValidationError(f"Unknown priority '{priority}': use one of {', '.join(DEFAULT_MAX_AGE)}.")
+        if not 1 <= minutes <= MAX_STALE_MINUTES:
+            raise ValidationError(f"Give between 1 and {MAX_STALE_MINUTES} minutes (a week).")
+        with self._ctx.db.write() as session:
+            user = find_user(session, actor)
+            require_can_manage_channels(Role(user.role), user.name)
+            key = STALE_SETTING.format(priority=chosen)
+            setting = session.get(Setting, key)
+            previous = int(setting.value) if setting else int(DEFAULT_MAX_AGE[chosen].total_seconds() // 60)
+            if setting is None:
+                session.add(Setting(key=key, value=str(minutes)))
+            else:
+                setting.value = str(minutes)
+            self._ctx.record(
+                session, user.name, "outbox.stale-after", f"setting:{key}", previous=previous, minutes=minutes
+            )
+        return self.stale_after()
 
     # -- a person acts ----------------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from crowdops.domain.errors import CrowdOpsError
 from crowdops.domain.outbox import (
     DEFAULT_MAX_AGE,
     PRIORITY_RANK,
+    STALE_SETTING,
     OutboxStatus,
     is_stale,
     require_outbox_transition,
@@ -35,7 +36,7 @@ from crowdops.domain.outbox import (
 from crowdops.store.audit import AuditLog
 from crowdops.store.database import Database
 from crowdops.store.message_models import Approval, Channel, Message, MessageLink, OutboxItem
-from crowdops.store.models import Incident, Operation
+from crowdops.store.models import Incident, Operation, Setting
 from crowdops.sync.outcomes import change_for
 from crowdops.sync.publishers import build_publisher
 
@@ -86,7 +87,8 @@ class Dispatcher:
         self._audit = audit
         self._clock = clock
         self._on_change = on_change
-        self._max_age = max_age or dict(DEFAULT_MAX_AGE)
+        self._default_max_age = max_age or dict(DEFAULT_MAX_AGE)
+        self._max_age = dict(self._default_max_age)
         self._factory = publisher_factory
         self._rng = rng or random.Random()
 
@@ -107,6 +109,7 @@ class Dispatcher:
     def drain(self, stop: threading.Event | None = None) -> DrainReport:
         """Send everything due now; return what happened and when the next item falls due."""
         report = DrainReport()
+        self._max_age = self._configured_max_age()
         publishers: dict[uuid.UUID, Publisher | Permanent] = {}
         skipped: set[uuid.UUID] = set()  # channels that are unreachable in this pass
         paused: dict[uuid.UUID, datetime] = {}  # channels whose rate limit is spent
@@ -138,6 +141,15 @@ class Dispatcher:
                 names = session.scalars(select(Channel.name).where(Channel.id.in_(skipped)))
                 report.channels_unreachable = sorted(names)
         return report
+
+    def _configured_max_age(self) -> dict[str, timedelta]:
+        """The stale guard's limits: what a commander set (`outbox stale-after`), else the constructor's."""
+        limits = dict(self._default_max_age)
+        keys = {STALE_SETTING.format(priority=p): p for p in limits}
+        with self._db.read() as session:
+            for setting in session.scalars(select(Setting).where(Setting.key.in_(keys))):
+                limits[keys[setting.key]] = timedelta(minutes=int(setting.value))
+        return limits
 
     def _publisher(self, claim: "Claim", cache: dict[uuid.UUID, Publisher | Permanent]) -> Publisher | Permanent:
         if claim.channel_id not in cache:
@@ -278,7 +290,8 @@ class Dispatcher:
     def _stale_reason(self, session: Session, item: Any, has_incident_links: bool) -> str:
         now = self._clock()
         max_age = self._max_age.get(item.priority, DEFAULT_MAX_AGE["routine"])
-        queued_at = item.queued_at or item.created_at
+        # The stale clock starts when the post was queued (or re-confirmed), or at its scheduled time if later.
+        queued_at = max(item.queued_at or item.created_at, item.not_before or item.created_at)
         if is_stale(queued_at, now, max_age):
             hours = (now - queued_at).total_seconds() / 3600
             return (
@@ -346,6 +359,7 @@ CLAIM_COLUMNS = tuple(
         "record_key",
         "created_at",
         "queued_at",
+        "not_before",
         "priority",
         "status",
         "maybe_sent",
