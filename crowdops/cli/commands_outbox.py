@@ -72,6 +72,7 @@ def entry_json(e: "OutboxEntry") -> dict[str, Any]:
         "attempts": e.attempts,
         "created_at": e.created_at.isoformat(),
         "next_attempt_at": e.next_attempt_at.isoformat() if e.next_attempt_at else None,
+        "not_before": e.not_before.isoformat() if e.not_before else None,
         "sent_at": e.sent_at.isoformat() if e.sent_at else None,
         "last_error": e.last_error,
         "url": e.remote_url,

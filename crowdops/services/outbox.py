@@ -46,6 +46,7 @@ class OutboxEntry:
     attempts: int
     created_at: datetime
     next_attempt_at: datetime | None
+    not_before: datetime | None  # a scheduled post's time
     sent_at: datetime | None
     last_error: str
     remote_url: str
@@ -93,6 +94,7 @@ def _entry(item: OutboxItem, channel: Channel, operation_id: uuid.UUID) -> Outbo
         attempts=item.attempts,
         created_at=item.created_at,
         next_attempt_at=item.next_attempt_at,
+        not_before=item.not_before,
         sent_at=item.sent_at,
         last_error=item.last_error,
         remote_url=item.remote_url,
