@@ -26,20 +26,12 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
         required=True,
         help="mastodon, bluesky, x, facebook, telegram, webhook or sandbox",
     )
-    add.add_argument(
-        "--base-url", default="", metavar="URL", help="the server (Mastodon instance, webhook, test server)"
-    )
-    add.add_argument("--account", default="", metavar="HANDLE", help="the account (Bluesky handle, X username)")
-    add.add_argument("--page-id", default="", metavar="ID", help="the Facebook page")
-    add.add_argument("--chat-id", default="", metavar="ID", help="the Telegram channel (@name or numeric id)")
+    _where_options(add, default="")
     add_actor(add)
     add.set_defaults(handler=_add)
     change = actions.add_parser("set", help="change where a channel publishes", parents=[shared])
     change.add_argument("name")
-    change.add_argument("--base-url", metavar="URL", help="the server")
-    change.add_argument("--account", metavar="HANDLE", help="the account")
-    change.add_argument("--page-id", metavar="ID", help="the Facebook page")
-    change.add_argument("--chat-id", metavar="ID", help="the Telegram channel")
+    _where_options(change, default=None)  # None: unchanged
     add_actor(change)
     change.set_defaults(handler=_set)
     secret = actions.add_parser(
@@ -66,6 +58,20 @@ def register(commands: argparse._SubParsersAction, shared: argparse.ArgumentPars
     t_show.set_defaults(handler=_template)
 
 
+WHERE = ("base_url", "account", "page_id", "chat_id")
+
+
+def _where_options(parser: argparse.ArgumentParser, *, default: str | None) -> None:
+    parser.add_argument("--base-url", default=default, metavar="URL", help="the server (Mastodon, webhook, tests)")
+    parser.add_argument("--account", default=default, metavar="HANDLE", help="the account (Bluesky handle, X name)")
+    parser.add_argument("--page-id", default=default, metavar="ID", help="the Facebook page")
+    parser.add_argument("--chat-id", default=default, metavar="ID", help="the Telegram channel (@name or id)")
+
+
+def _where(args: argparse.Namespace) -> dict[str, str | None]:
+    return {key: getattr(args, key) for key in WHERE}
+
+
 def _channel_json(c: "ChannelRecord") -> dict[str, str]:
     return {
         "id": str(c.id),
@@ -79,15 +85,7 @@ def _channel_json(c: "ChannelRecord") -> dict[str, str]:
 
 
 def _add(app: "App", args: argparse.Namespace) -> None:
-    record = app.channels.add(
-        args.name,
-        args.kind,
-        actor=args.actor,
-        base_url=args.base_url,
-        account=args.account,
-        page_id=args.page_id,
-        chat_id=args.chat_id,
-    )
+    record = app.channels.add(args.name, args.kind, actor=args.actor, **_where(args))  # type: ignore[arg-type]
     if args.json:
         emit_json(_channel_json(record))
     else:
@@ -97,14 +95,7 @@ def _add(app: "App", args: argparse.Namespace) -> None:
 
 
 def _set(app: "App", args: argparse.Namespace) -> None:
-    record = app.channels.update(
-        args.name,
-        actor=args.actor,
-        base_url=args.base_url,
-        account=args.account,
-        page_id=args.page_id,
-        chat_id=args.chat_id,
-    )
+    record = app.channels.update(args.name, actor=args.actor, **_where(args))
     if args.json:
         emit_json(_channel_json(record))
     else:
