@@ -214,3 +214,21 @@ def test_stale_limits_are_shown_and_set_by_a_commander(cli: Cli) -> None:
     assert (code, err) == (0, "") and "urgent: held after 90 min" in out
     code, _, err = cli("outbox", "stale-after", "urgent", "90", "--as", "watcher")
     assert code == 1 and "only a commander" in err
+
+
+def test_without_a_secure_keyring_a_token_is_refused_and_kept_nowhere(
+    cli: Cli, staffed: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    assert cli("channel", "add", "Police Mastodon", "--kind", "mastodon", "--as", "cmdr")[0] == 0
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    keyring.set_keyring(PlaintextKeyring())  # what keyring falls back to by chance when keyrings.alt is installed
+    code, out, err = cli("channel", "secret", "Police Mastodon", "--as", "cmdr", stdin="tok-7f3a9c\n")
+    assert (code, out) == (1, "") and "No secure system keyring is available" in err
+    assert "tok-7f3a9c" not in err
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(b"tok-7f3a9c" not in p.read_bytes() for p in files)  # no plain-text keyring file, no database row
+    assert b"tok-7f3a9c" not in Path(staffed.db.path).read_bytes()
