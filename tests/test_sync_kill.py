@@ -22,8 +22,9 @@ from crowdops.store.message_models import OutboxItem
 from tests.mastodon_server import PHASES, TOKEN, MastodonServer
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTS = 80
-KILLS = 25
+# A longer run by hand: KILL_TEST_KILLS=200 KILL_TEST_POSTS=600 .venv/bin/pytest tests/test_sync_kill.py
+POSTS = int(os.environ.get("KILL_TEST_POSTS", "80"))
+KILLS = int(os.environ.get("KILL_TEST_KILLS", "25"))
 
 
 def _approved_posts(app: App, server_url: str) -> list[str]:
@@ -73,7 +74,7 @@ def _wait_for(condition: threading.Event, process: subprocess.Popen[bytes], dead
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(max(300, KILLS * 12))
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 def test_killing_the_worker_at_random_moments_loses_and_duplicates_nothing(
     shared_keyring: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
