@@ -18,31 +18,37 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import bindparam, case, literal_column, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
 
-from crowdops.channels.base import Ambiguous, Clock, Permanent, Post, Publisher, Retry
+from crowdops.channels.base import Ambiguous, Clock, Permanent, Publisher, Retry
 from crowdops.domain.errors import CrowdOpsError
 from crowdops.domain.outbox import (
     DEFAULT_MAX_AGE,
-    PRIORITY_RANK,
     STALE_SETTING,
     OutboxStatus,
-    is_stale,
     require_outbox_transition,
 )
 from crowdops.store.audit import AuditLog
 from crowdops.store.database import Database
-from crowdops.store.message_models import Approval, Channel, Message, MessageLink, OutboxItem
-from crowdops.store.models import Incident, Operation, Setting
+from crowdops.store.message_models import Channel, OutboxItem
+from crowdops.store.models import Setting
+from crowdops.sync.claims import (
+    WORKER,
+    AuditDraft,
+    Claim,
+    audit_entry,
+    due_query,
+    pending,
+    post_of,
+    stale_reason,
+    with_incident_links,
+)
 from crowdops.sync.outcomes import change_for
 from crowdops.sync.publishers import build_publisher
 
 log = logging.getLogger(__name__)
 
-WORKER = "outbox worker"
 Q, SENDING, SENT, UNKNOWN, HELD = (
     OutboxStatus.QUEUED,
     OutboxStatus.SENDING,
@@ -136,7 +142,7 @@ class Dispatcher:
                     results, flushed = [], time.monotonic()
             self._record(results, paused, report)
         with self._db.read() as session:
-            report.pending, report.next_due = _pending(session)
+            report.pending, report.next_due = pending(session)
             if skipped:
                 names = session.scalars(select(Channel.name).where(Channel.id.in_(skipped)))
                 report.channels_unreachable = sorted(names)
@@ -151,7 +157,7 @@ class Dispatcher:
                 limits[keys[setting.key]] = timedelta(minutes=int(setting.value))
         return limits
 
-    def _publisher(self, claim: "Claim", cache: dict[uuid.UUID, Publisher | Permanent]) -> Publisher | Permanent:
+    def _publisher(self, claim: Claim, cache: dict[uuid.UUID, Publisher | Permanent]) -> Publisher | Permanent:
         if claim.channel_id not in cache:
             with self._db.read() as session:
                 channel = session.get(Channel, claim.channel_id)
@@ -163,7 +169,7 @@ class Dispatcher:
                 cache[claim.channel_id] = Permanent(str(error))
         return cache[claim.channel_id]
 
-    def _call(self, publisher: Publisher, claim: "Claim") -> object:
+    def _call(self, publisher: Publisher, claim: Claim) -> object:
         try:
             return publisher.resolve(claim.post) if claim.checking else publisher.publish(claim.post)
         except Exception as error:  # an adapter bug must not lose the row: it stays checkable
@@ -172,40 +178,19 @@ class Dispatcher:
 
     # -- claiming: `sending` is committed before any request leaves -------------------------------------------
 
-    def _claim(self, excluded: set[uuid.UUID], report: DrainReport) -> list["Claim"]:
+    def _claim(self, excluded: set[uuid.UUID], report: DrainReport) -> list[Claim]:
         now = self._clock()
-        rank = case(PRIORITY_RANK, value=OutboxItem.priority, else_=len(PRIORITY_RANK))
-        query = (
-            select(*CLAIM_COLUMNS, Channel.platform, Operation.exercise)
-            .join(Channel, Channel.id == OutboxItem.channel_id)
-            .join(Message, Message.id == OutboxItem.message_id)
-            .join(Operation, Operation.id == Message.operation_id)
-            .where(
-                OutboxItem.status.in_((Q.value, UNKNOWN.value)),
-                or_(OutboxItem.next_attempt_at.is_(None), OutboxItem.next_attempt_at <= now),
-                or_(OutboxItem.not_before.is_(None), OutboxItem.not_before <= now),
-                or_(Channel.paused_until.is_(None), Channel.paused_until <= now),
-            )
-            # Unknown posts are checked before anything new goes out; then life-safety, urgent, routine, FIFO.
-            .order_by(
-                (OutboxItem.status != UNKNOWN.value),
-                rank,
-                OutboxItem.created_at,
-                literal_column("outbox_items.rowid"),
-            )
-            .limit(BATCH)
-        )
-        if excluded:
-            query = query.where(OutboxItem.channel_id.not_in(excluded))
+        query = due_query(now, excluded, BATCH)
         claims: list[Claim] = []
         audits: list[AuditDraft] = []
         with self._db.write() as session:
             rows = session.execute(query).all()  # plain columns: the ORM's bookkeeping costs more than the work
-            linked = _with_incident_links(session, [row.message_id for row in rows])
+            linked = with_incident_links(session, [row.message_id for row in rows])
             for item in rows:
                 platform, exercise = item.platform, item.exercise
                 checking = item.status == UNKNOWN.value
-                held = "" if checking else self._stale_reason(session, item, item.message_id in linked)
+                max_age = self._max_age.get(item.priority, DEFAULT_MAX_AGE["routine"])
+                held = "" if checking else stale_reason(session, item, item.message_id in linked, now, max_age)
                 if held:
                     model = session.get(OutboxItem, item.id)
                     assert model is not None
@@ -217,7 +202,7 @@ class Dispatcher:
                         item.id,
                         item.channel_id,
                         exercise,
-                        _post_of(item),
+                        post_of(item),
                         checking,
                         item.maybe_sent,
                         OutboxStatus(item.status),
@@ -243,7 +228,7 @@ class Dispatcher:
     # -- recording outcomes ---------------------------------------------------------------------------------
 
     def _record(
-        self, results: list[tuple["Claim", object | None]], paused: dict[uuid.UUID, datetime], report: DrainReport
+        self, results: list[tuple[Claim, object | None]], paused: dict[uuid.UUID, datetime], report: DrainReport
     ) -> None:
         if not results:
             return
@@ -265,7 +250,7 @@ class Dispatcher:
                 )
                 require_outbox_transition(SENDING, change.target)
                 values = {"status": change.target.value, "last_error": change.message, **change.fields}
-                audits.append(_audit_entry(claim.item_id, change.target, change.message, attempts, values, now))
+                audits.append(audit_entry(claim.item_id, change.target, change.message, attempts, values, now))
                 report.add(change.label)
             values["updated_at"] = now
             groups.setdefault(tuple(sorted(values)), []).append({"row_id": claim.item_id, **values})
@@ -287,34 +272,7 @@ class Dispatcher:
             self._audit.append_many(session, audits)
         self._on_change()
 
-    def _stale_reason(self, session: Session, item: Any, has_incident_links: bool) -> str:
-        now = self._clock()
-        max_age = self._max_age.get(item.priority, DEFAULT_MAX_AGE["routine"])
-        # The stale clock starts when the post was queued (or re-confirmed), or at its scheduled time if later.
-        queued_at = max(item.queued_at or item.created_at, item.not_before or item.created_at)
-        if is_stale(queued_at, now, max_age):
-            hours = (now - queued_at).total_seconds() / 3600
-            return (
-                f"Queued {hours:.1f} h ago, longer than allowed for {item.priority} posts: confirm it is still right."
-            )
-        if not has_incident_links:
-            return ""
-        approval = session.get(Approval, item.approval_id)
-        assert approval is not None
-        linked = select(MessageLink.ref_id).where(
-            MessageLink.message_id == item.message_id, MessageLink.kind == "incident"
-        )
-        roots = select(Incident.root_id).where(Incident.id.in_(linked))
-        changed = session.scalar(
-            select(Incident.id)
-            .where(Incident.root_id.in_(roots), Incident.logged_at > max(approval.approved_at, queued_at))
-            .limit(1)
-        )
-        if changed is not None:
-            return "Its incident was corrected after the message was approved: confirm the text is still right."
-        return ""
-
-    def _set(self, item: OutboxItem, target: OutboxStatus, message: str, **changes: object) -> "AuditDraft":
+    def _set(self, item: OutboxItem, target: OutboxStatus, message: str, **changes: object) -> AuditDraft:
         """Move a row (checked against the allowed transitions) and return its audit entry, to append in bulk."""
         was = OutboxStatus(item.status)
         require_outbox_transition(was, target)
@@ -329,82 +287,3 @@ class Dispatcher:
         if target is SENT:
             data["url"] = item.remote_url
         return (WORKER, f"outbox.{target.value}", f"outbox:{item.id.hex}", data, self._clock())
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A row this pass marked `sending`, with what it needs to restore it if it is never attempted."""
-
-    item_id: uuid.UUID
-    channel_id: uuid.UUID
-    exercise: bool
-    post: Post
-    checking: bool  # an unknown post: look it up, never publish it
-    maybe_sent: bool
-    was: OutboxStatus
-    attempts_before: int
-
-
-AuditDraft = tuple[str, str, str, dict[str, Any], datetime]
-CLAIM_COLUMNS = tuple(
-    getattr(OutboxItem, name)
-    for name in (
-        "id",
-        "channel_id",
-        "message_id",
-        "approval_id",
-        "text",
-        "language",
-        "idempotency_key",
-        "record_key",
-        "created_at",
-        "queued_at",
-        "not_before",
-        "priority",
-        "status",
-        "maybe_sent",
-        "attempts",
-    )
-)
-
-
-def _audit_entry(
-    item_id: uuid.UUID, target: OutboxStatus, message: str, attempts: int, values: dict[str, object], at: datetime
-) -> AuditDraft:
-    data: dict[str, object] = {"from": SENDING.value, "to": target.value, "attempts": attempts}
-    if message:
-        data["reason"] = message
-    if target is SENT:
-        data["url"] = values["remote_url"]
-    return (WORKER, f"outbox.{target.value}", f"outbox:{item_id.hex}", data, at)
-
-
-def _with_incident_links(session: Session, message_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    if not message_ids:
-        return set()
-    query = select(MessageLink.message_id).where(
-        MessageLink.kind == "incident", MessageLink.message_id.in_(set(message_ids))
-    )
-    return set(session.scalars(query))
-
-
-def _post_of(item: Any) -> Post:
-    return Post(
-        item_id=item.id,
-        text=item.text,
-        language=item.language,
-        idempotency_key=item.idempotency_key,
-        record_key=item.record_key,
-        created_at=item.created_at,
-    )
-
-
-def _pending(session: Session) -> tuple[int, datetime | None]:
-    """How many rows still need the worker, and when the first of them is due (a channel's pause included)."""
-    rows = session.execute(
-        select(OutboxItem.next_attempt_at, OutboxItem.not_before, OutboxItem.created_at, Channel.paused_until)
-        .join(Channel, Channel.id == OutboxItem.channel_id)
-        .where(OutboxItem.status.in_((Q.value, SENDING.value, UNKNOWN.value)))
-    ).all()
-    due = [max(t for t in row if t is not None) for row in rows]
-    return len(rows), min(due, default=None)
