@@ -62,6 +62,7 @@ class DemoMessages:
             DraftInput(
                 template="road-closure",
                 values={"road": "Panepistimiou Street", "until": "18:00", "alternative": "Akadimias Street"},
+                channels=[TRAINING_FEED],  # published on the first start; the demo Mastodon account cannot be
             ),
             actor="Weber",
         )
