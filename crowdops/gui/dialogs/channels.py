@@ -1,5 +1,6 @@
-"""The Channels dialog: the accounts messages are published to, adding one (only the fields its kind needs), setting
-its token (kept in the OS keyring only, never in this window after it is saved) and testing it.
+"""The Channels dialog: the accounts messages are published to, adding one (only the fields its kind needs), changing
+where the selected one publishes, setting its token (kept in the OS keyring only, never in this window after it is
+saved) and testing it.
 
 Only a commander may manage channels: the service says so, and the dialog shows its words."""
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from crowdops.domain.text import PLATFORMS
+from crowdops.gui.dialogs.channel_settings import FIELD_LABELS, ChannelSettings, field_wording
 from crowdops.gui.dialogs.common import error_label, show_error
 from crowdops.gui.models.channel_model import KIND_FIELDS, ChannelModel, ChannelRow, kind_label, read_channels
 from crowdops.gui.views.widgets import ChipDelegate, chip_width, text_label
@@ -35,28 +37,9 @@ if TYPE_CHECKING:
     from crowdops.gui.state import GuiState
     from crowdops.services.records import ChannelRecord
 
-# Labels and examples per field; a kind may word its server differently.
-FIELD_LABELS = {
-    "base_url": "Server address",
-    "account": "Account handle",
-    "page_id": "Facebook page id",
-    "chat_id": "Telegram channel",
-}
-PLACEHOLDERS = {
-    "base_url": "https://social.example.org",
-    "account": "athenspolice.bsky.social",
-    "page_id": "The number in the page's About section",
-    "chat_id": "@athenspolice, or the channel's numeric id",
-}
-KIND_WORDING = {
-    ("webhook", "base_url"): ("Address to post to", "https://example.org/crowdops-hook"),
-    ("bluesky", "base_url"): ("Server (optional)", "Leave empty for https://bsky.social"),
-    ("x", "account"): ("Account (optional)", "athenspolice"),
-}
-
 
 class ChannelsDialog(QDialog):
-    changed = Signal()  # a channel was added or its token set
+    changed = Signal()  # a channel was added, its settings changed or its token set
     tested = Signal(object)  # CheckResult
 
     def __init__(self, state: GuiState, parent: QWidget | None = None) -> None:
@@ -102,9 +85,12 @@ class ChannelsDialog(QDialog):
         token_row.addWidget(self.token, 1)
         token_row.addWidget(self.save_token)
         token_row.addWidget(self.test_button)
+        self.settings = ChannelSettings(state)
+        self.settings.saved.connect(self._settings_saved)
         selected = QVBoxLayout(self.selected_box)
         selected.addWidget(self.selected_title)
-        selected.addLayout(token_row)
+        self.settings.add_row(self.tr("Token"), token_row)
+        selected.addWidget(self.settings)
         selected.addWidget(self.result)
 
         self.add_box = QGroupBox(self.tr("Add a channel"))
@@ -175,8 +161,9 @@ class ChannelsDialog(QDialog):
             self.token.clear()
         self._shown = channel.id if channel else None
         self.selected_box.setEnabled(channel is not None)
+        self.settings.show_channel(channel)
         if channel is None:
-            self.selected_title.setText(self.tr("Select a channel to set its token or test it"))
+            self.selected_title.setText(self.tr("Select a channel to change its settings, set its token or test it"))
             return
         self.selected_title.setText(channel_title(channel.name, channel.platform))
         sandbox = channel.platform == "sandbox"
@@ -192,11 +179,11 @@ class ChannelsDialog(QDialog):
         kind = self.kind.currentData()
         needed = KIND_FIELDS.get(kind, ())
         for field, edit in self.fields.items():
-            label, hint = KIND_WORDING.get((kind, field), (FIELD_LABELS[field], PLACEHOLDERS[field]))
-            edit.setPlaceholderText(self.tr(hint))
+            label, hint = field_wording(kind, field)
+            edit.setPlaceholderText(hint)
             form_label = self.form.labelForField(edit)
             if form_label is not None:
-                form_label.setText(self.tr(label))  # type: ignore[attr-defined]
+                form_label.setText(label)  # type: ignore[attr-defined]
             self.form.setRowVisible(edit, field in needed)
 
     def add_channel(self) -> None:
@@ -227,6 +214,11 @@ class ChannelsDialog(QDialog):
         self.add_button.setEnabled(True)
         self.save_token.setEnabled(self.selected is not None and self.selected.platform != "sandbox")
         show_error(self.error, user_message(error))
+
+    def _settings_saved(self, channel: ChannelRecord) -> None:
+        show_error(self.error, None)
+        self.changed.emit()
+        self.reload(select=channel.name)
 
     # -- token and test -------------------------------------------------------------------------------------
 
