@@ -1,6 +1,7 @@
 """The Review queue: the badge, four eyes with a passphrase, refusals shown inline, rejection reasons, the diff."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
@@ -171,3 +172,48 @@ def test_the_badge_follows_the_operation(review_window: MainWindow, staffed: App
     qtbot.waitUntil(lambda: review_window.nav.item(REVIEW).text() == "Review", timeout=5000)
     staffed.operations.use("Athens March")
     qtbot.waitUntil(lambda: review_window.nav.item(REVIEW).text() == "Review (1)", timeout=5000)
+
+
+def test_approving_with_a_publish_time_holds_the_posts_until_then(
+    review_window: MainWindow, staffed: App, qtbot: QtBot
+):
+    record = submitted(staffed, "Syntagma metro station is closed until 20:00.")
+    sign_in(review_window, staffed, "cmdr2")
+    view = _open_review(review_window, qtbot)
+    qtbot.mouseClick(view.pane.approve_button, Qt.MouseButton.LeftButton)
+    dialog = view.passphrase_dialog
+    assert dialog.when.text() == "HH:MM or 2026-05-01T18:00; empty: as soon as possible"
+    dialog.passphrase.setText("secret-5")
+    qtbot.keyClicks(dialog.publish_at, "18:00")  # the clock says 15:00 in Athens
+    assert dialog.when.text() == "Goes out 2026-05-01 18:00 EEST (in 3 h 00 min)"
+    qtbot.mouseClick(dialog.buttons.button(OK), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=5000)
+    entries = staffed.outbox.list(message_id=record.id)
+    assert len(entries) == 2
+    assert {e.not_before for e in entries} == {datetime(2026, 5, 1, 15, 0, tzinfo=UTC)}
+    assert _status(staffed, record) is MessageStatus.APPROVED
+    message = review_window.statusBar().currentMessage()
+    assert message.startswith("Approved; held until 2026-05-01 18:00 EEST: ")
+
+
+def test_a_publish_time_in_the_past_is_refused_and_nothing_is_approved(
+    review_window: MainWindow, staffed: App, qtbot: QtBot
+):
+    record = submitted(staffed, "Syntagma metro station is closed until 20:00.")
+    sign_in(review_window, staffed, "cmdr2")
+    view = _open_review(review_window, qtbot)
+    qtbot.mouseClick(view.pane.approve_button, Qt.MouseButton.LeftButton)
+    dialog = view.passphrase_dialog
+    dialog.passphrase.setText("secret-5")
+    dialog.publish_at.setText("2026-05-01T10:00")
+    qtbot.mouseClick(dialog.buttons.button(OK), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.passphrase.text() == "secret-5"  # fix the time, keep the rest
+    assert dialog.error.text() == "2026-05-01 10:00 EEST has passed: a post can be scheduled only ahead."
+    dialog.reject()
+    # The service refuses it too (say the clock moved on while the dialog was open): shown in the pane.
+    view._approve(view.pane.record, staffed.users.get("cmdr2"), "secret-5", "2026-05-01T10:00")
+    qtbot.waitUntil(lambda: view.pane.error.isVisible(), timeout=5000)
+    assert view.pane.error.text() == "2026-05-01 10:00 EEST has passed: a post can be scheduled only ahead."
+    assert _status(staffed, record) is MessageStatus.SUBMITTED
+    assert staffed.outbox.list(message_id=record.id) == []
+    assert view.model.rowCount() == 1 and view.pane.approve_button.isEnabled()

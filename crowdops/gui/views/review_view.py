@@ -4,6 +4,7 @@ commander approves with a passphrase or rejects with a reason; everyone else rea
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -21,12 +22,13 @@ from PySide6.QtWidgets import (
 
 from crowdops.domain.enums import Role
 from crowdops.domain.messages import MessageStatus
+from crowdops.domain.times import format_local
 from crowdops.gui.dialogs.review_dialogs import PassphraseDialog, RejectDialog
 from crowdops.gui.models.message_model import PRIORITY_RANK, Column, MessageModel
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.review_pane import ReviewPane
 from crowdops.gui.views.widgets import ChipDelegate, chip_width
-from crowdops.gui.wording import user_message
+from crowdops.gui.wording import headline, user_message
 from crowdops.services.records import OperationRecord, UserRecord
 
 if TYPE_CHECKING:
@@ -191,26 +193,43 @@ class ReviewView(QWidget):
                 self.tr("You wrote or edited this message, so you may not approve it: a second commander must.")
             )
             return
+        op = self._state.operation
+        if op is None:
+            return
         self.pane.show_error(None)
-        dialog = self.passphrase_dialog = PassphraseDialog(record, user.name, self)
-        dialog.given.connect(lambda passphrase: self._approve(record, user, passphrase))
+        dialog = self.passphrase_dialog = PassphraseDialog(record, user.name, op.tz, self._state.clock, self)
+        dialog.given.connect(lambda passphrase, when: self._approve(record, user, passphrase, when))
         dialog.open()
 
-    def _approve(self, record: MessageRecord, user: UserRecord, passphrase: str) -> None:
-        approvals = self._state.app.approvals
-        self.pane.set_busy(True)
-        self._state.tasks.write(
-            lambda: approvals.approve(
-                record.id.hex, actor=user.name, passphrase=passphrase, expected_hash=record.content_hash
-            ),
-            self._approved,
-            self._refused,
-        )
+    def _approve(self, record: MessageRecord, user: UserRecord, passphrase: str, publish_at: str = "") -> None:
+        """`publish_at`: as typed ("18:00", an ISO time); empty for as soon as possible."""
+        approvals, outbox = self._state.app.approvals, self._state.app.outbox
 
-    def _approved(self, record: MessageRecord) -> None:
+        def work() -> tuple[MessageRecord, datetime | None]:
+            approved = approvals.approve(
+                record.id.hex,
+                actor=user.name,
+                passphrase=passphrase,
+                expected_hash=record.content_hash,
+                publish_at=publish_at or None,
+            )
+            times = [e.not_before for e in outbox.list(message_id=approved.id) if e.not_before is not None]
+            return approved, max(times, default=None)
+
+        self.pane.set_busy(True)
+        self._state.tasks.write(work, self._approved, self._refused)
+
+    def _approved(self, outcome: tuple[MessageRecord, datetime | None]) -> None:
+        record, scheduled = outcome
         self._acted_on = record.id
         self.pane.set_busy(False)
         self.approved.emit(record)
+        op, bar = self._state.operation, getattr(self.window(), "statusBar", None)
+        if scheduled is not None and op is not None and bar is not None:
+            when = format_local(scheduled, op.tz)
+            bar().showMessage(
+                self.tr("Approved; held until {when}: {what}").format(when=when, what=headline(record)[:80]), 8000
+            )
 
     def reject(self, record: MessageRecord) -> None:
         user = self._state.user
