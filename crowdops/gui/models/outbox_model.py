@@ -3,6 +3,7 @@ by a group of states, and the sandbox training feed. States are words on a chip,
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
@@ -86,10 +87,18 @@ class OutboxModel(_RecordModel["OutboxEntry"]):
     def _next(self, record: OutboxEntry) -> str:
         if record.status not in (OutboxStatus.QUEUED, OutboxStatus.UNKNOWN):
             return ""
+        held = self._held_until(record)
+        if held is not None:
+            return tr("Scheduled for {when}").format(when=short_time(held, self._tz, self._clock()))
         due = record.next_attempt_at
         if due is None or due <= self._clock():
             return tr("now")
         return short_time(due, self._tz, self._clock())
+
+    def _held_until(self, record: OutboxEntry) -> datetime | None:
+        """A queued post's scheduled time, while it is still ahead."""
+        held = record.not_before
+        return held if record.status is OutboxStatus.QUEUED and held is not None and held > self._clock() else None
 
     def _sort_key(self, record: OutboxEntry, column: int) -> Any:
         match column:
@@ -98,7 +107,8 @@ class OutboxModel(_RecordModel["OutboxEntry"]):
             case self.ATTEMPTS:
                 return record.attempts
             case self.NEXT:
-                return record.next_attempt_at.timestamp() if record.next_attempt_at else 0.0
+                due = max((t for t in (record.next_attempt_at, record.not_before) if t is not None), default=None)
+                return due.timestamp() if due else 0.0
             case _:
                 return self._display(record, column).lower()
 
@@ -113,6 +123,8 @@ class OutboxModel(_RecordModel["OutboxEntry"]):
                 return channel_title(record.channel, record.platform)
             case self.LANGUAGE:
                 return language(record.language).name
+            case self.NEXT if (held := self._held_until(record)) is not None:
+                return tr("Held until {when}, as the approver asked").format(when=format_local(held, self._tz))
             case self.NEXT if record.next_attempt_at is not None:
                 return format_local(record.next_attempt_at, self._tz, seconds=True)
             case self.ERROR:

@@ -18,7 +18,7 @@ from crowdops.gui.dialogs.common import error_label, show_error
 from crowdops.gui.models.outbox_model import OUTBOX_CHIP, state_words
 from crowdops.gui.views.layouts import scrolling_pane
 from crowdops.gui.views.widgets import chip, clear_layout, set_direction, text_label
-from crowdops.gui.wording import audit_line, channel_title, language_title
+from crowdops.gui.wording import audit_line, channel_title, language_title, tr
 
 if TYPE_CHECKING:
     from crowdops.services.outbox import OutboxEntry
@@ -34,6 +34,35 @@ def web_link(url: str) -> QLabel:
     label.setOpenExternalLinks(True)
     label.setToolTip(label.tr("Open the post in your browser"))
     return label
+
+
+def tries(attempts: int) -> str:
+    if attempts == 0:
+        return tr("not tried yet")
+    if attempts == 1:
+        return tr("tried once")
+    return tr("tried {n} times").format(n=attempts)
+
+
+def is_scheduled(entry: OutboxEntry, now: datetime) -> bool:
+    """Queued and held until the time the approver gave."""
+    return entry.status is OutboxStatus.QUEUED and entry.not_before is not None and entry.not_before > now
+
+
+def untried_history(entry: OutboxEntry, tz: ZoneInfo, now: datetime) -> str:
+    """What a post with no history of its own went through, in its state's words."""
+    if entry.status is OutboxStatus.CANCELLED:
+        if entry.last_error:
+            return tr("Cancelled before it was tried: {why}").format(why=entry.last_error)
+        return tr("Cancelled before it was tried.")
+    if is_scheduled(entry, now):
+        assert entry.not_before is not None
+        return tr("Queued when the message was approved; held until {when}.").format(
+            when=format_local(entry.not_before, tz)
+        )
+    if entry.status is OutboxStatus.QUEUED:
+        return tr("Queued when the message was approved; nothing tried yet.")
+    return tr("Nothing recorded for this post yet.")
 
 
 class OutboxDetail(QWidget):
@@ -82,15 +111,19 @@ class OutboxDetail(QWidget):
         add(text_label(channel_title(entry.channel, entry.platform), "DetailTitle"))
         add(
             text_label(
-                self.tr("{language} · tried {n} times · queued {when} · ID {id}").format(
+                self.tr("{language} · {tries} · queued {when} · ID {id}").format(
                     language=language_title(entry.language),
-                    n=entry.attempts,
+                    tries=tries(entry.attempts),
                     when=format_local(entry.created_at, tz),
                     id=entry.id.hex[:8],
                 ),
                 "Muted",
             )
         )
+        if is_scheduled(entry, now):
+            assert entry.not_before is not None
+            when = format_local(entry.not_before, tz)
+            add(text_label(self.tr("Scheduled for {when}, as the approver asked.").format(when=when), "Warning"))
         self._outcome(entry, tz)
         actions = QHBoxLayout()
         for button, allowed in (
@@ -112,7 +145,7 @@ class OutboxDetail(QWidget):
         add(text)
         add(text_label(self.tr("History ({zone})").format(zone=now.astimezone(tz).strftime("%Z")), "SectionTitle"))
         if not trail:
-            add(text_label(self.tr("Queued when the message was approved; nothing tried yet."), "Muted"))
+            add(text_label(untried_history(entry, tz, now), "Muted"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         for row, item in enumerate(reversed(trail)):

@@ -117,8 +117,8 @@ class OutboxView(QWidget):
         column.addWidget(
             text_label(
                 self.tr(
-                    "The training feed: what sandbox channels 'published'. It never leaves this computer; exercises "
-                    "can only publish here."
+                    "The training feed: what this operation's sandbox channels 'published'. It never leaves this "
+                    "computer; exercises can only publish here."
                 ),
                 "Muted",
             )
@@ -158,7 +158,7 @@ class OutboxView(QWidget):
             return
         generation, outbox = self._generation, self._state.app.outbox
         self._state.tasks.read(
-            lambda: (outbox.list(operation_id=op.id, limit=LIMIT), outbox.sandbox_feed()),
+            lambda: (outbox.list(operation_id=op.id, limit=LIMIT), outbox.sandbox_feed(operation_id=op.id)),
             lambda rows: self._show(generation, op, *rows),
         )
 
@@ -315,7 +315,7 @@ class OutboxView(QWidget):
         header = self.table.horizontalHeader()
         # The commonest long state shows whole; the longest ("Unknown — checking…") elides, its tooltip whole.
         header.resizeSection(OutboxModel.STATE, chip_width(self.table.font(), "Failed — not published"))
-        widths = {OutboxModel.CHANNEL: 16, OutboxModel.LANGUAGE: 6, OutboxModel.ATTEMPTS: 5, OutboxModel.NEXT: 14}
+        widths = {OutboxModel.CHANNEL: 16, OutboxModel.LANGUAGE: 6, OutboxModel.ATTEMPTS: 5, OutboxModel.NEXT: 20}
         widths[OutboxModel.LINK] = 24
         for column, chars in widths.items():
             header.resizeSection(column, chars * char)
