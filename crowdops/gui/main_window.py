@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self.timeline.message_requested.connect(self.new_message)
         self.timeline.rumour_requested.connect(self.new_rumour)
         self.timeline.decision_requested.connect(self.new_decision)
-        for pane in (self.timeline, self.rumours.pane, self.decisions.pane):
+        for pane in (self.timeline, self.rumours.pane, self.decisions.pane, self.messages.detail):
             pane.open_requested.connect(self.open_item)
         self.timeline.filters.set_kinds(prefs.timeline_kinds)
         self.timeline.filters.kinds_changed.connect(lambda kinds: setattr(self.prefs, "timeline_kinds", kinds))

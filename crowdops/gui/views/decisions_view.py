@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QPushButton, QWidget
 
 from crowdops.domain.times import format_local
 from crowdops.gui.dialogs.registers import NewDecisionDialog, ReviseDecisionDialog
+from crowdops.gui.link_titles import LinkText, link_title, read_link_texts
 from crowdops.gui.models.register_model import DecisionModel
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import scrolling_pane
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from crowdops.services.records import IncidentRecord
 
 ADVICE = "advice"  # what the explanation template asks that a decision does not say
-LINK_WORDS = {"incident": "Incident", "rumour": "Rumour", "message": "Message"}
 
 
 class DecisionDetailPane(QWidget):
@@ -53,7 +53,15 @@ class DecisionDetailPane(QWidget):
         clear_layout(self._layout, keep=[self.explain_button, self.revise_button])
         self._layout.addWidget(text_label(self.tr("Select a decision to see its rationale and versions."), "Muted"))
 
-    def show_decision(self, record: DecisionRecord, versions: list[DecisionRecord], tz: ZoneInfo, due: bool) -> None:
+    def show_decision(
+        self,
+        record: DecisionRecord,
+        versions: list[DecisionRecord],
+        tz: ZoneInfo,
+        due: bool,
+        links: list[LinkText] | None = None,
+    ) -> None:
+        """`links`: the linked records with what they say (else titled by their ids)."""
         self.record = record
         clear_layout(self._layout, keep=[self.explain_button, self.revise_button])
         add = self._layout.addWidget
@@ -99,8 +107,9 @@ class DecisionDetailPane(QWidget):
             add(text_label(record.powers))
         if record.links:
             add(section(self.tr("Links")))
-            for kind, ref in record.links:
-                label = link_label(f"{kind}:{ref.hex}", f"{self.tr(LINK_WORDS.get(kind, kind))} {ref.hex[:8]}")
+            for link in links if links is not None else [LinkText(k, r, None) for k, r in record.links]:
+                label = link_label(link.target, link_title(link))
+                label.setToolTip(link.text or "")
                 label.linkActivated.connect(lambda href: follow(href, self.open_requested))
                 add(label)
         add(section(self.tr("Versions")))
@@ -133,15 +142,20 @@ class DecisionsView(RegisterView):
         return lambda: decisions.list(op.id)
 
     def _load_detail(self, record: DecisionRecord) -> None:
-        op, decisions = self._state.operation, self._state.app.decisions
+        op, app = self._state.operation, self._state.app
         if op is None:
             return
         ref = record.id.hex
-        self._state.tasks.read(lambda: decisions.history(ref), lambda versions: self._show_detail(record, versions, op))
+        self._state.tasks.read(
+            lambda: (app.decisions.history(ref), read_link_texts(app, record.links)),
+            lambda found: self._show_detail(record, *found, op),
+        )
 
-    def _show_detail(self, record: DecisionRecord, versions: list[DecisionRecord], op: OperationRecord) -> None:
+    def _show_detail(
+        self, record: DecisionRecord, versions: list[DecisionRecord], links: list[LinkText], op: OperationRecord
+    ) -> None:
         if self._keep == record.id:
-            self.pane.show_decision(record, versions, op.tz, self.model.is_due(record))
+            self.pane.show_decision(record, versions, op.tz, self.model.is_due(record), links)
 
     # -- actions ------------------------------------------------------------------------------------------
 

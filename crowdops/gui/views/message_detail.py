@@ -1,5 +1,6 @@
-"""The detail pane of the Messages view: every language's text, channels, privacy flags, approvals, outbox rows
-and the message's whole audit trail."""
+"""The detail pane of the Messages view: every language's text, channels, the records it answers (incidents,
+rumours, decisions: a click opens them), privacy flags, approvals, outbox rows and the message's whole audit
+trail."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 from crowdops.domain.audit import AuditEntry
 from crowdops.domain.messages import MessageStatus, Priority
 from crowdops.domain.times import format_local
+from crowdops.gui.link_titles import LinkText, link_title
 from crowdops.gui.views.layouts import scrolling_pane
 from crowdops.gui.views.outbox_detail import web_link
-from crowdops.gui.views.widgets import chip, clear_layout, set_direction, text_label
+from crowdops.gui.views.widgets import chip, clear_layout, follow, link_label, set_direction, text_label
 from crowdops.gui.wording import (
     OUTBOX_WORDS,
     PRIORITY_CHIP,
@@ -44,6 +46,7 @@ class MessageDetail(QWidget):
     withdraw_requested = Signal(object)  # MessageRecord
     channel_text_requested = Signal(object)  # MessageRecord
     break_glass_requested = Signal(object)  # MessageRecord
+    open_requested = Signal(str, object)  # a linked incident, rumour or decision, its id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,8 +92,10 @@ class MessageDetail(QWidget):
         tz: ZoneInfo,
         now: datetime,
         deliveries: list[OutboxEntry] | None = None,
+        links: list[LinkText] | None = None,
     ) -> None:
-        """`deliveries`: the message's outbox posts with their links and errors (else the record's bare rows)."""
+        """`deliveries`: the message's outbox posts with their links and errors (else the record's bare rows);
+        `links`: the records it answers with what they say (else titled by their ids)."""
         self._record = record
         self._clear()
         add = self._layout.addWidget
@@ -137,6 +142,8 @@ class MessageDetail(QWidget):
                 add(text_label(channel_title(channel.name, channel.platform)))
         else:
             add(text_label(self.tr("No channel chosen yet — press Edit to choose where it goes."), "Warning"))
+        if record.links:
+            self._links(links if links is not None else [LinkText(k, r, None) for k, r in record.links])
         if record.flags:
             self._section(self.tr("Privacy flags"))
             for flag in record.flags:
@@ -177,6 +184,14 @@ class MessageDetail(QWidget):
                     text = text_label(variant.text)
                     set_direction(text, code)
                     self._layout.addWidget(text)
+
+    def _links(self, links: list[LinkText]) -> None:
+        self._section(self.tr("Links"))
+        for link in links:
+            label = link_label(link.target, link_title(link))
+            label.setToolTip(link.text or "")
+            label.linkActivated.connect(lambda href: follow(href, self.open_requested))
+            self._layout.addWidget(label)
 
     def _approvals(self, record: MessageRecord, tz: ZoneInfo) -> None:
         if not record.approvals:

@@ -23,6 +23,7 @@ from crowdops.domain.audit import AuditEntry
 from crowdops.domain.messages import MessageStatus
 from crowdops.gui.dialogs.channel_text import ChannelTextDialog
 from crowdops.gui.dialogs.message_actions import BreakGlassDialog, WithdrawDialog
+from crowdops.gui.link_titles import LinkText, read_link_texts
 from crowdops.gui.models.message_model import Column, MessageFilter, MessageModel
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import list_and_detail, with_empty_state
@@ -197,22 +198,27 @@ class MessagesView(QWidget):
                 self._load_detail(record)
 
     def _load_detail(self, record: MessageRecord) -> None:
-        op, audit, outbox = self._state.operation, self._state.app.audit, self._state.app.outbox
+        op, app = self._state.operation, self._state.app
         if op is None:
             return
 
-        def work() -> tuple[list[AuditEntry], list[OutboxEntry]]:
+        def work() -> tuple[list[AuditEntry], list[OutboxEntry], list[LinkText]]:
             # Each channel's delivery with its link or error: the message record's outbox rows do not carry them.
-            deliveries = outbox.list(message_id=record.id) if record.outbox else []
-            return audit.trail(f"message:{record.id.hex}"), deliveries
+            deliveries = app.outbox.list(message_id=record.id) if record.outbox else []
+            return app.audit.trail(f"message:{record.id.hex}"), deliveries, read_link_texts(app, record.links)
 
         self._state.tasks.read(work, lambda found: self._show_detail(record, *found, op))
 
     def _show_detail(
-        self, record: MessageRecord, trail: list[AuditEntry], deliveries: list[OutboxEntry], op: OperationRecord
+        self,
+        record: MessageRecord,
+        trail: list[AuditEntry],
+        deliveries: list[OutboxEntry],
+        links: list[LinkText],
+        op: OperationRecord,
     ) -> None:
         if self._keep == record.id:  # still the selected message when its trail arrived
-            self.detail.show_message(record, trail, op.tz, self._state.clock(), deliveries)
+            self.detail.show_message(record, trail, op.tz, self._state.clock(), deliveries, links)
 
     def withdraw(self, record: MessageRecord) -> WithdrawDialog:
         return self._open(WithdrawDialog(self._state, record, self))

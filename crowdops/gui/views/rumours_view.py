@@ -4,6 +4,7 @@ with a click); new rumour, update status, add evidence and respond."""
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -13,12 +14,13 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QInputDialog, QPushButto
 from crowdops.domain.rumours import RumourStatus
 from crowdops.domain.times import format_local
 from crowdops.gui.dialogs.registers import NewRumourDialog, RumourEvidenceDialog, RumourStatusDialog
+from crowdops.gui.link_titles import LinkText, link_title, read_link_texts
 from crowdops.gui.models.register_model import RUMOUR_CHIP, RumourModel, reach_label, rumour_status_label
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import scrolling_pane
 from crowdops.gui.views.register_view import RegisterView, section
 from crowdops.gui.views.widgets import chip, clear_layout, follow, link_label, text_label
-from crowdops.gui.wording import age, user_message
+from crowdops.gui.wording import age, headline, user_message
 from crowdops.services.records import OperationRecord
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ class RumourDetailPane(QWidget):
         super().__init__(parent)
         self._layout = scrolling_pane(self, 340)
         self.detail: RumourDetail | None = None
+        self._incidents: dict[uuid.UUID, LinkText] = {}
         self.update_button = QPushButton(self.tr("&Update status…"))
         self.update_button.setToolTip(self.tr("Move this rumour on, with a note (Alt+U)"))
         self.update_button.clicked.connect(lambda: self.detail and self.update_requested.emit(self.detail.rumour))
@@ -56,8 +59,12 @@ class RumourDetailPane(QWidget):
         clear_layout(self._layout, keep=self._buttons())
         self._layout.addWidget(text_label(self.tr("Select a rumour to see its history and responses."), "Muted"))
 
-    def show_rumour(self, detail: RumourDetail, tz: ZoneInfo, now: Any) -> None:
+    def show_rumour(
+        self, detail: RumourDetail, tz: ZoneInfo, now: Any, incidents: list[LinkText] | None = None
+    ) -> None:
+        """`incidents`: the incidents given as evidence with what they say (else titled by their ids)."""
         self.detail = detail
+        self._incidents = {link.ref: link for link in incidents or []}
         rumour = detail.rumour
         clear_layout(self._layout, keep=self._buttons())
         add = self._layout.addWidget
@@ -101,8 +108,8 @@ class RumourDetailPane(QWidget):
         add(section(self.tr("Responses")))
         if detail.responses:
             for message in detail.responses:
-                add(self._link(f"message:{message.id.hex}", self.tr("Message {id}").format(id=message.short_id),
-                               " · " + self.tr(message.status.label)))  # fmt: skip
+                title = link_title(LinkText("message", message.id, headline(message)))
+                add(self._link(f"message:{message.id.hex}", title, " · " + self.tr(message.status.label)))
         else:
             add(text_label(self.tr("No response yet — press Respond to draft one."), "Muted"))
         add(section(self.tr("History")))
@@ -120,7 +127,7 @@ class RumourDetailPane(QWidget):
     def _evidence_line(self, link: RumourLinkRecord, tz: ZoneInfo) -> QWidget:
         added = self.tr("added by {who} {when}").format(who=link.added_by, when=format_local(link.added_at, tz))
         if link.kind == "incident" and link.ref_id is not None:
-            title = self.tr("Incident {id}").format(id=link.ref_id.hex[:8])
+            title = link_title(self._incidents.get(link.ref_id) or LinkText("incident", link.ref_id, None))
             return self._link(f"incident:{link.ref_id.hex}", title, f" — {link.text} ({added})")
         # A web link stays text to copy, not a click: a link from social media may be hostile.
         return text_label(f"{link.text} ({added})")
@@ -154,12 +161,18 @@ class RumoursView(RegisterView):
         op, rumours = self._state.operation, self._state.app.rumours
         if op is None:
             return
-        ref = record.id.hex
-        self._state.tasks.read(lambda: rumours.get(ref), lambda detail: self._show_detail(detail, op))
+        ref, app = record.id.hex, self._state.app
 
-    def _show_detail(self, detail: RumourDetail, op: OperationRecord) -> None:
+        def work() -> tuple[RumourDetail, list[LinkText]]:
+            detail = rumours.get(ref)
+            evidence = [("incident", link.ref_id) for link in detail.links if link.kind == "incident" and link.ref_id]
+            return detail, read_link_texts(app, evidence)
+
+        self._state.tasks.read(work, lambda found: self._show_detail(*found, op))
+
+    def _show_detail(self, detail: RumourDetail, incidents: list[LinkText], op: OperationRecord) -> None:
         if self._keep == detail.rumour.id:
-            self.pane.show_rumour(detail, op.tz, self._state.clock())
+            self.pane.show_rumour(detail, op.tz, self._state.clock(), incidents)
 
     # -- actions ------------------------------------------------------------------------------------------
 
