@@ -139,7 +139,8 @@ def test_cancel_is_refused_to_a_comms_officer_and_done_for_a_commander(posted: M
     with qtbot.waitSignal(dialog.done, timeout=5000):
         dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: states(posted) == ["Cancelled", "Published"], timeout=5000)
-    assert posted.outbox.detail.entry.status is OutboxStatus.CANCELLED  # the detail follows the row
+    detail = posted.outbox.detail  # the detail follows the row, once its history is read
+    qtbot.waitUntil(lambda: detail.entry is not None and detail.entry.status is OutboxStatus.CANCELLED, timeout=5000)
     assert "Cancelled by cmdr." in posted.outbox.proxy.index(row_of(posted, MASTODON), OutboxModel.ERROR).data()
 
 

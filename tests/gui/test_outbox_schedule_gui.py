@@ -43,6 +43,8 @@ def test_a_scheduled_post_says_when_it_goes_out(window: MainWindow, staffed: App
     assert "Scheduled for 2026-05-01 18:00 EEST, as the approver asked." in texts
     assert any(" · not tried yet · queued " in t for t in texts)
     assert "Queued when the message was approved; held until 2026-05-01 18:00 EEST." in texts
+    assert not window.outbox.detail.retry_button.isEnabled()  # a retry would still wait for 18:00
+    assert window.outbox.detail.cancel_button.isEnabled()
 
 
 def test_a_failed_post_was_tried_once(window: MainWindow, staffed: App, qtbot: QtBot):

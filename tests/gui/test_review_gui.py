@@ -186,6 +186,7 @@ def test_approving_with_a_publish_time_holds_the_posts_until_then(
     dialog.passphrase.setText("secret-5")
     qtbot.keyClicks(dialog.publish_at, "18:00")  # the clock says 15:00 in Athens
     assert dialog.when.text() == "Goes out 2026-05-01 18:00 EEST (in 3 h 00 min)"
+    assert dialog.buttons.button(OK).text() == "Approve and schedule"
     qtbot.mouseClick(dialog.buttons.button(OK), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=5000)
     entries = staffed.outbox.list(message_id=record.id)

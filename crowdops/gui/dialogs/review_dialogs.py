@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from crowdops.domain.errors import CrowdOpsError
 from crowdops.domain.times import format_local, parse_schedule
@@ -61,6 +70,7 @@ class PassphraseDialog(QDialog):
         )
         self.publish_at.textChanged.connect(self._preview)
         self.when = text_label("", "Muted")
+        self.when.setWordWrap(False)  # one short line; wrapping leaves a gap in the form
         self.error = error_label(self)
         self.buttons = ok_cancel(self.tr("Approve and queue"), self)
         self.buttons.accepted.connect(self._give)
@@ -101,6 +111,8 @@ class PassphraseDialog(QDialog):
                 self.when.setText(self.tr("Goes out {when} (in {wait})").format(when=when, wait=age(now, moment)))
         else:
             self.when.setText(self.tr(SCHEDULE_HINT))
+        approve = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        approve.setText(self.tr("Approve and schedule") if ok else self.tr("Approve and queue"))
         self.when.setObjectName("Ok" if ok else "Muted")
         self.when.style().unpolish(self.when)
         self.when.style().polish(self.when)

@@ -127,7 +127,7 @@ class OutboxDetail(QWidget):
         self._outcome(entry, tz)
         actions = QHBoxLayout()
         for button, allowed in (
-            (self.retry_button, entry.status in RETRYABLE),
+            (self.retry_button, entry.status in RETRYABLE and not is_scheduled(entry, now)),  # it would still wait
             (self.cancel_button, entry.status.value in CANCELLABLE),
             (self.resolve_button, entry.status in RESOLVABLE),
         ):

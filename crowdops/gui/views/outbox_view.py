@@ -315,7 +315,7 @@ class OutboxView(QWidget):
         header = self.table.horizontalHeader()
         # The commonest long state shows whole; the longest ("Unknown — checking…") elides, its tooltip whole.
         header.resizeSection(OutboxModel.STATE, chip_width(self.table.font(), "Failed — not published"))
-        widths = {OutboxModel.CHANNEL: 16, OutboxModel.LANGUAGE: 6, OutboxModel.ATTEMPTS: 5, OutboxModel.NEXT: 20}
+        widths = {OutboxModel.CHANNEL: 16, OutboxModel.LANGUAGE: 6, OutboxModel.ATTEMPTS: 5, OutboxModel.NEXT: 17}
         widths[OutboxModel.LINK] = 24
         for column, chars in widths.items():
             header.resizeSection(column, chars * char)
