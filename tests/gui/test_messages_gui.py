@@ -178,9 +178,14 @@ def test_an_unreviewed_break_glass_approval_is_shown_in_red(comms_window: MainWi
     staffed.approvals.approve(record.id.hex, actor="cmdr", passphrase="secret-1", break_glass_reason="Crush risk")
     comms_window.nav.setCurrentRow(MESSAGES)
     view = comms_window.messages
-    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    # The list reloads on each event (submitted, then approved): wait for the approved version, not the first.
+    qtbot.waitUntil(
+        lambda: view.model.rowCount() == 1 and view.model.record(0).status is MessageStatus.APPROVED, timeout=5000
+    )
     view.table.selectRow(0)
-    qtbot.waitUntil(lambda: view.detail.record is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: view.detail.record is not None and view.detail.record.status is MessageStatus.APPROVED, timeout=5000
+    )
     labels = [w for w in view.detail.findChildren(QLabel) if w.isVisibleTo(view.detail)]
     unreviewed = [w for w in labels if w.text().startswith("UNREVIEWED")]
     assert unreviewed and unreviewed[0].objectName() == "Danger"
