@@ -30,6 +30,7 @@ from crowdops.gui.models.outbox_model import FILTERS, OutboxFilter, OutboxModel,
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import list_and_detail, with_empty_state
 from crowdops.gui.views.outbox_detail import OutboxDetail
+from crowdops.gui.views.selection import reselect
 from crowdops.gui.views.widgets import ChipDelegate, chip_width, text_label
 from crowdops.gui.wording import user_message
 from crowdops.services.records import OperationRecord
@@ -219,18 +220,11 @@ class OutboxView(QWidget):
         self._restore_selection()
 
     def _restore_selection(self) -> None:
-        row = self.model.row_of(self._keep)
-        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
-        if row is not None and index is not None and index.isValid():
-            selection = self.table.selectionModel()
-            selection.blockSignals(True)
-            self.table.selectRow(index.row())
-            selection.blockSignals(False)
-            self.table.viewport().update()
-            self._load_detail(self.model.record(row))
-        else:
-            self.table.clearSelection()
+        row = reselect(self.table, self.proxy, self.model, self._keep)
+        if row is None:
             self.detail.show_nothing()
+        else:
+            self._load_detail(self.model.record(row))
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 from crowdops.gui.models.message_model import SORT_ROLE
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import list_and_detail, with_empty_state
+from crowdops.gui.views.selection import reselect
 from crowdops.gui.views.widgets import ChipDelegate, text_label
 from crowdops.services.records import OperationRecord
 
@@ -129,18 +130,11 @@ class RegisterView(QWidget):
         self._restore_selection()
 
     def _restore_selection(self) -> None:
-        row = self.model.row_of(self._keep)
-        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else None
-        if row is not None and index is not None and index.isValid():
-            selection = self.table.selectionModel()
-            selection.blockSignals(True)
-            self.table.selectRow(index.row())
-            selection.blockSignals(False)
-            self.table.viewport().update()
-            self._load_detail(self.model.record(row))
-        else:
-            self.table.clearSelection()
+        row = reselect(self.table, self.proxy, self.model, self._keep)
+        if row is None:
             self._show_nothing()
+        else:
+            self._load_detail(self.model.record(row))
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
