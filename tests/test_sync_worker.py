@@ -123,3 +123,39 @@ def test_closing_the_app_stops_the_worker_threads(desk: App, tmp_path: Path) -> 
     desk.sync.stop()
     after = {t.name for t in threading.enumerate() if t.is_alive()}
     assert after <= before
+
+
+def test_stopping_while_a_post_is_on_its_way_waits_for_it_and_does_not_deadlock(desk: App) -> None:
+    """APScheduler's shutdown(wait=True) holds its job-store lock while the running pass needs it to reschedule
+    itself: closing the app mid-pass used to hang for ever."""
+    from crowdops.sync.dispatcher import Dispatcher
+    from tests.test_outbox_dispatch import Scripted
+
+    platform = Scripted()
+    on_its_way, release = threading.Event(), threading.Event()
+    real_publish = platform.publish
+
+    def slow_publish(post: object) -> object:
+        on_its_way.set()
+        release.wait(10)
+        return real_publish(post)  # type: ignore[arg-type]
+
+    platform.publish = slow_publish  # type: ignore[method-assign]
+    desk.channels.add("Police Mastodon", "mastodon", actor="cmdr", base_url="https://social.example")
+    desk.sync.dispatcher = Dispatcher(
+        desk.db, audit=desk.context.audit, clock=desk.context.clock, publisher_factory=lambda *a: platform
+    )
+    op = desk.operations.current()
+    assert op is not None
+    for n in range(2):
+        draft = desk.messages.draft(op.id, DraftInput(text=f"Post {n}.", channels=["Police Mastodon"]), actor="comms")
+        desk.approvals.submit(draft.short_id, actor="comms")
+        desk.approvals.approve(draft.short_id, actor="cmdr", passphrase="secret-1")
+    desk.sync.start(probe_hosts=False)
+    assert on_its_way.wait(10)
+    stopper = threading.Thread(target=desk.sync.stop)
+    stopper.start()
+    release.set()
+    stopper.join(15)
+    assert not stopper.is_alive()
+    assert sorted(_statuses(desk)) == ["queued", "sent"]  # the one on its way was recorded; the next never left

@@ -75,10 +75,14 @@ class SyncService:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        finished = True
         if self._worker is not None:
-            self._worker.stop()
+            finished = self._worker.stop()
             self._worker = None
-        self._lock.release()
+        if finished:
+            # Else a request is still on its way: keep the lock (the OS drops it when this process ends), so that
+            # no other process checks that post while the request may yet store it.
+            self._lock.release()
 
     @property
     def lock_busy(self) -> bool:

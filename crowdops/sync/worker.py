@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from crowdops.sync.connectivity import Connectivity, ProbeResult
@@ -21,6 +22,7 @@ from crowdops.sync.lock import SyncLock
 log = logging.getLogger(__name__)
 JOB = "outbox-drain"
 RESUME_CHECK_SECONDS = 5.0
+STOP_TIMEOUT = 30.0  # a post's request ends within its connect + read timeouts (25 s)
 
 
 class SleepWatch:
@@ -61,6 +63,8 @@ class SyncWorker:
         self._on_pass = on_pass
         self._again = threading.Event()
         self._stop = threading.Event()
+        self._idle = threading.Event()  # no pass is running
+        self._idle.set()
         self._recovered = False
         self._last_state: Connectivity | None = None
         self._sleep_watch = SleepWatch()
@@ -99,38 +103,51 @@ class SyncWorker:
         self._again.set()
         self._reschedule(datetime.now(UTC))
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = STOP_TIMEOUT) -> bool:
+        """Stop scheduling; let a running pass finish the post on its way (it stops before the next). False if
+        that post's request outlasts `timeout`: its row stays `sending` and is checked at the next start."""
         self._stop.set()
         if self._watcher is not None:
             self._watcher.join(timeout=5)
             self._watcher = None
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
-            self._scheduler = None
-        self._lock.release()
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            # Not wait=True: APScheduler would hold its job-store lock while waiting, and the running pass needs
+            # that lock to reschedule itself: a deadlock. We wait for our own pass instead.
+            scheduler.shutdown(wait=False)
+        finished = self._idle.wait(timeout)
+        if finished:
+            self._lock.release()
+        return finished
 
     # -- one pass ---------------------------------------------------------------------------------------------
 
     def run_pass(self) -> DrainReport | None:
         """Probe, recover once, drain; repeat while wakes arrived meanwhile. None if another worker holds the lock."""
+        if self._stop.is_set():
+            return None
         if not self._lock.acquire():
             self.lock_busy = True
             return None
         self.lock_busy = False
-        if not self._recovered:
-            self._dispatcher.recover()
-            self._recovered = True
-        report = None
-        while not self._stop.is_set():
-            self._again.clear()
-            self._check_connectivity()
-            report = self._dispatcher.drain(self._stop)
-            self._on_pass(report)
-            if not self._again.is_set():
-                break
-        if report is not None and report.next_due is not None:
-            self._reschedule(report.next_due)
-        return report
+        self._idle.clear()
+        try:
+            if not self._recovered:
+                self._dispatcher.recover()
+                self._recovered = True
+            report = None
+            while not self._stop.is_set():
+                self._again.clear()
+                self._check_connectivity()
+                report = self._dispatcher.drain(self._stop)
+                self._on_pass(report)
+                if not self._again.is_set():
+                    break
+            if report is not None and report.next_due is not None:
+                self._reschedule(report.next_due)
+            return report
+        finally:
+            self._idle.set()
 
     def _check_connectivity(self) -> None:
         if self._probe is None:
@@ -142,11 +159,14 @@ class SyncWorker:
 
     def _reschedule(self, when: datetime) -> None:
         scheduler = self._scheduler
-        if scheduler is None:
+        if scheduler is None or self._stop.is_set():
             return
-        job = scheduler.get_job(JOB)
-        if job is None:
-            return
-        when = max(when, datetime.now(UTC))
-        if job.next_run_time is None or when < job.next_run_time:
-            job.modify(next_run_time=when)
+        try:
+            job = scheduler.get_job(JOB)
+            if job is None:
+                return
+            when = max(when, datetime.now(UTC))
+            if job.next_run_time is None or when < job.next_run_time:
+                job.modify(next_run_time=when)
+        except SchedulerNotRunningError:
+            pass  # stopped meanwhile: nothing more to schedule
