@@ -147,13 +147,15 @@ def drain_throughput(work: Path, posts: int, rounds: int = 3) -> list[DrainResul
     return results
 
 
-def gui_stalls(work: Path, posts: int, latency: float) -> tuple[float, float, int, float]:
-    """The real main window over a database whose worker publishes to a server answering in `latency` s; a 5 ms
-    timer probes the event loop. Returns (max gap ms, p99 gap ms, posts sent, seconds)."""
+def gui_stalls(work: Path, posts: int, latency: float, backlog: int = 500) -> tuple[float, float, int, float]:
+    """The real main window, its Outbox view open over `backlog` queued posts, while its worker publishes to a server
+    answering in `latency` s; a 5 ms timer probes the event loop until `posts` are out. Returns (max gap ms, p99 gap
+    ms, posts sent, seconds)."""
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from crowdops.gui.launch import create_window
+    from crowdops.gui.launch import create_window, keep_long_lived_out_of_gc
+    from crowdops.gui.main_window import OUTBOX
     from crowdops.services.events import Event, OutboxChanged
 
     qt = QApplication.instance() or QApplication([])
@@ -162,11 +164,13 @@ def gui_stalls(work: Path, posts: int, latency: float) -> tuple[float, float, in
         app = _fresh_app(db, url)
         app.operations.use("Bench Derby")
         app.close()
-        queue_copies(db, posts)
+        queue_copies(db, backlog)
         app = open_app(db)
         window = create_window(app)
+        keep_long_lived_out_of_gc()  # as launch.run does once the database is open
         window.show()
         window.state.set_user(app.users.get("bench-cmdr"))
+        window.nav.setCurrentRow(OUTBOX)  # the busiest view: it reloads on every outbox change
         all_sent = threading.Event()
 
         def look(event: Event) -> None:  # on the worker's thread, not the GUI's

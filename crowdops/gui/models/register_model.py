@@ -58,6 +58,10 @@ def reach_label(reach: Reach) -> str:
 R = TypeVar("R")
 
 
+def _ids(records: Sequence[object]) -> list[object]:
+    return [getattr(r, "id", None) for r in records]
+
+
 class _RecordModel(QAbstractTableModel, Generic[R]):
     HEADERS: tuple[str, ...] = ()
     STRETCH = -1  # the column that takes the spare width (the text people read); -1: the last
@@ -111,10 +115,26 @@ class _RecordModel(QAbstractTableModel, Generic[R]):
         return None
 
     def set_rows(self, records: Sequence[R], tz: ZoneInfo) -> None:
-        self.beginResetModel()
-        self._rows, self._tz = list(records), tz
-        self.endResetModel()
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
+        """Show `records` (newest first). When they are the rows already shown, perhaps with newer ones on top —
+        what a reload during publishing brings every quarter second — only what changed is signalled: a reset
+        would make the view re-sort and re-measure every row on the GUI thread."""
+        fresh = list(records)
+        added = len(fresh) - len(self._rows)
+        if tz != self._tz or added < 0 or _ids(fresh[added:]) != _ids(self._rows) or None in _ids(fresh):
+            self.beginResetModel()
+            self._rows, self._tz = fresh, tz
+            self.endResetModel()
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
+            return
+        if added:
+            self.beginInsertRows(QModelIndex(), 0, added - 1)
+            self._rows[0:0] = fresh[:added]
+            self.endInsertRows()
+        last = len(self.HEADERS) - 1
+        for row in range(added, len(fresh)):
+            if self._rows[row] != fresh[row]:
+                self._rows[row] = fresh[row]
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     def repaint(self) -> None:
         if self._rows:
