@@ -4,11 +4,10 @@ with colour AND a + or − sign, so the difference reads without colour too."""
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-import regex
+from typing import TYPE_CHECKING, Any
 
 from crowdops.domain.messages import Priority, Purpose
 from crowdops.gui.theme import Colours
@@ -19,14 +18,21 @@ if TYPE_CHECKING:
 
 # Words (letters with their combining marks, digits), runs of spaces, or one other character: a changed place
 # name is marked alone, not with the comma after it.
-_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}_]+|\s+|.", regex.DOTALL)
+_WORD = r"[\p{L}\p{M}\p{N}_]+|\s+|."  # words in any script (the regex module knows \p{…}), spaces, the rest
+
+
+@functools.cache
+def _tokens() -> Any:
+    import regex  # imported on the first diff, not at start-up (10 ms)
+
+    return regex.compile(_WORD, regex.DOTALL)
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """(EQUAL | INSERT | DELETE, text) runs that turn `old` into `new`."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a, b = _tokens().findall(old), _tokens().findall(new)
     runs: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
