@@ -27,7 +27,7 @@ from crowdops.gui.models.message_model import Column, MessageFilter, MessageMode
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import list_and_detail, with_empty_state
 from crowdops.gui.views.message_detail import MessageDetail
-from crowdops.gui.views.selection import reselect
+from crowdops.gui.views.selection import KeepsSelection
 from crowdops.gui.views.widgets import ChipDelegate, chip_width
 from crowdops.services.records import OperationRecord
 
@@ -43,7 +43,7 @@ COLUMNS = (Column.STATUS, Column.PRIORITY, Column.TEXT, Column.LANGUAGES, Column
 _D = TypeVar("_D", WithdrawDialog, BreakGlassDialog, "ChannelTextDialog")
 
 
-class MessagesView(QWidget):
+class MessagesView(KeepsSelection, QWidget):
     edit_requested = Signal(object)  # MessageRecord
     loaded = Signal()
 
@@ -169,18 +169,6 @@ class MessagesView(QWidget):
         self.stack.setCurrentWidget(self.empty)
 
     # -- selection and detail -----------------------------------------------------------------------------
-
-    def select_when_shown(self, message_id: uuid.UUID) -> None:
-        """Select this message now if it is listed, else when the next reload lists it (after compose)."""
-        self._keep = message_id
-        self._restore_selection()
-
-    def _restore_selection(self) -> None:
-        row = reselect(self.table, self.proxy, self.model, self._keep)
-        if row is None:
-            self.detail.show_nothing()
-        else:
-            self._load_detail(self.model.record(row))
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()

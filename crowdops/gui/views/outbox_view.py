@@ -8,7 +8,7 @@ import uuid
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from crowdops.gui.models.outbox_model import FILTERS, OutboxFilter, OutboxModel,
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import list_and_detail, with_empty_state
 from crowdops.gui.views.outbox_detail import OutboxDetail
-from crowdops.gui.views.selection import reselect
+from crowdops.gui.views.selection import KeepsSelection
 from crowdops.gui.views.widgets import ChipDelegate, chip_width, text_label
 from crowdops.gui.wording import user_message
 from crowdops.services.records import OperationRecord
@@ -66,7 +66,7 @@ def _table(model: object, stretch: int) -> QTableView:
     return table
 
 
-class OutboxView(QWidget):
+class OutboxView(KeepsSelection, QWidget):
     loaded = Signal()
 
     def __init__(self, state: GuiState, parent: QWidget | None = None) -> None:
@@ -214,24 +214,6 @@ class OutboxView(QWidget):
             self.feed_stack.setCurrentWidget(self.feed_empty)
 
     # -- selection and detail -----------------------------------------------------------------------------
-
-    def select_when_shown(self, entry_id: uuid.UUID) -> None:
-        self._keep = entry_id
-        self._restore_selection()
-
-    def _restore_selection(self) -> None:
-        row = reselect(self.table, self.proxy, self.model, self._keep)
-        if row is None:
-            self.detail.show_nothing()
-        else:
-            self._load_detail(self.model.record(row))
-
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if indexes:
-            entry = self.model.record(self.proxy.mapToSource(indexes[0]).row())
-            self._keep = entry.id
-            self._load_detail(entry)
 
     def _load_detail(self, entry: OutboxEntry) -> None:
         op, audit = self._state.operation, self._state.app.audit

@@ -7,18 +7,18 @@ import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
 
 from crowdops.gui.models.message_model import SORT_ROLE
 from crowdops.gui.state import GuiState
 from crowdops.gui.views.layouts import list_and_detail, with_empty_state
-from crowdops.gui.views.selection import reselect
+from crowdops.gui.views.selection import KeepsSelection
 from crowdops.gui.views.widgets import ChipDelegate, text_label
 from crowdops.services.records import OperationRecord
 
 
-class RegisterView(QWidget):
+class RegisterView(KeepsSelection, QWidget):
     loaded = Signal()
     EMPTY = ""
     SEARCH = ""
@@ -124,24 +124,6 @@ class RegisterView(QWidget):
         self.stack.setCurrentWidget(self.empty)
 
     # -- selection ----------------------------------------------------------------------------------------
-
-    def select_when_shown(self, record_id: uuid.UUID) -> None:
-        self._keep = record_id
-        self._restore_selection()
-
-    def _restore_selection(self) -> None:
-        row = reselect(self.table, self.proxy, self.model, self._keep)
-        if row is None:
-            self._show_nothing()
-        else:
-            self._load_detail(self.model.record(row))
-
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if indexes:
-            record = self.model.record(self.proxy.mapToSource(indexes[0]).row())
-            self._keep = record.id
-            self._load_detail(record)
 
     def selected_record(self) -> Any:
         row = self.model.row_of(self._keep)

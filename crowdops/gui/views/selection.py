@@ -2,9 +2,9 @@
 model was refilled, without their selection signal firing (which would load its detail a second time)."""
 
 import uuid
-from typing import Protocol
+from typing import Any, Protocol
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel
 from PySide6.QtWidgets import QTableView
 
 
@@ -31,3 +31,38 @@ def reselect(
     table.viewport().update()
     table.scrollTo(index)
     return row
+
+
+class KeepsSelection:
+    """The list-and-detail views' selection: which record is shown (`_keep`), kept across reloads and filters.
+    Expects `table`, `proxy`, `model` (with `row_of` and `record`), `_keep` and `_load_detail(record)`."""
+
+    table: QTableView
+    proxy: QSortFilterProxyModel
+    model: Any
+    _keep: uuid.UUID | None
+
+    def select_when_shown(self, record_id: uuid.UUID) -> None:
+        """Select this record now if it is listed, else when the next reload lists it."""
+        self._keep = record_id
+        self._restore_selection()
+
+    def _restore_selection(self) -> None:
+        row = reselect(self.table, self.proxy, self.model, self._keep)
+        if row is None:
+            self._show_nothing()
+        else:
+            self._load_detail(self.model.record(row))
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            record = self.model.record(self.proxy.mapToSource(indexes[0]).row())
+            self._keep = record.id
+            self._load_detail(record)
+
+    def _show_nothing(self) -> None:
+        self.detail.show_nothing()  # type: ignore[attr-defined]
+
+    def _load_detail(self, record: Any) -> None:
+        raise NotImplementedError
