@@ -24,6 +24,7 @@ from crowdops.domain.times import iso_utc, parse_since, zone
 from crowdops.services.context import ServiceContext
 from crowdops.services.events import DecisionChanged
 from crowdops.services.inputs import DraftInput
+from crowdops.services.lookup import by_id_prefix, id_prefix
 from crowdops.services.message_records import MessageRecord
 from crowdops.services.messages import MessageService
 from crowdops.services.records import short_id
@@ -274,21 +275,8 @@ def _operation(session: Session, operation_id: uuid.UUID) -> Operation:
     return op
 
 
-def _prefix(ref: str, what: str) -> str:
-    prefix = ref.strip().lower().replace("-", "")
-    if len(prefix) < 4 or any(c not in "0123456789abcdef" for c in prefix):
-        raise ValidationError(f"'{ref}' is not a {what} id: give at least its first 4 characters.")
-    return prefix
-
-
 def _find(session: Session, ref: str) -> Decision:
-    prefix = _prefix(ref, "decision")
-    found = list(session.scalars(select(Decision).where(literal_column("decisions.id").like(prefix + "%")).limit(2)))
-    if not found:
-        raise NotFoundError(f"No decision with id {ref}.")
-    if len(found) > 1:
-        raise ValidationError(f"The id {ref} is ambiguous: give more of its characters.")
-    return found[0]
+    return by_id_prefix(session, Decision, ref, "decision")
 
 
 def _revised_by(session: Session, decision_id: uuid.UUID) -> Decision | None:
@@ -309,7 +297,7 @@ def _links(session: Session, op: Operation, raw: Sequence[str]) -> list[list[str
     for text in raw:
         kind, ref = parse_link(text)
         model, table = tables[kind]
-        prefix = _prefix(ref, kind)
+        prefix = id_prefix(ref, kind)
         found = list(
             session.scalars(
                 select(model)

@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ParamSpec
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crowdops.domain.errors import NotFoundError, ValidationError
 from crowdops.domain.languages import language
 from crowdops.domain.messages import MessageStatus, Priority, Purpose, VariantContent, content_hash
 from crowdops.domain.privacy import PrivacyFlag, find_personal_data
 from crowdops.services.channels import channel_record
 from crowdops.services.events import MessageChanged
+from crowdops.services.lookup import by_id_prefix
 from crowdops.services.records import ChannelRecord, short_id
 from crowdops.store.message_models import (
     Approval,
@@ -134,15 +134,7 @@ class MessageRecord:
 
 
 def find_message(session: Session, ref: str) -> Message:
-    prefix = ref.strip().lower().replace("-", "")
-    if len(prefix) < 4 or any(c not in "0123456789abcdef" for c in prefix):
-        raise ValidationError(f"'{ref}' is not a message id: give at least its first 4 characters.")
-    found = list(session.scalars(select(Message).where(literal_column("messages.id").like(prefix + "%")).limit(2)))
-    if not found:
-        raise NotFoundError(f"No message with id {ref}.")
-    if len(found) > 1:
-        raise ValidationError(f"The id {ref} is ambiguous: give more of its characters.")
-    return found[0]
+    return by_id_prefix(session, Message, ref, "message")
 
 
 def content_of(

@@ -12,7 +12,7 @@ from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from crowdops.domain.enums import Role
-from crowdops.domain.errors import NotFoundError, ValidationError
+from crowdops.domain.errors import ValidationError
 from crowdops.domain.outbox import (
     CANCELLABLE,
     DEFAULT_MAX_AGE,
@@ -25,6 +25,7 @@ from crowdops.domain.outbox import (
 from crowdops.domain.permissions import require_can_approve, require_can_compose, require_can_manage_channels
 from crowdops.services.context import ServiceContext
 from crowdops.services.events import OutboxChanged
+from crowdops.services.lookup import by_id_prefix
 from crowdops.services.users import find_user
 from crowdops.store.message_models import Channel, Message, OutboxItem, SandboxPost
 from crowdops.store.models import Operation, Setting, User
@@ -104,17 +105,7 @@ def _entry(item: OutboxItem, channel: Channel, operation_id: uuid.UUID) -> Outbo
 
 
 def find_item(session: Session, ref: str) -> OutboxItem:
-    prefix = ref.strip().lower().replace("-", "")
-    if len(prefix) < 4 or any(c not in "0123456789abcdef" for c in prefix):
-        raise ValidationError(f"'{ref}' is not an outbox id: give at least its first 4 characters.")
-    found = list(
-        session.scalars(select(OutboxItem).where(literal_column("outbox_items.id").like(prefix + "%")).limit(2))
-    )
-    if not found:
-        raise NotFoundError(f"No post in the outbox with id {ref}.")
-    if len(found) > 1:
-        raise ValidationError(f"The id {ref} is ambiguous: give more of its characters.")
-    return found[0]
+    return by_id_prefix(session, OutboxItem, ref, "outbox", "No post in the outbox")
 
 
 class OutboxService:

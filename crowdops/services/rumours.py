@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crowdops.domain.enums import Role, parse_enum
@@ -34,6 +34,7 @@ from crowdops.services.context import ServiceContext
 from crowdops.services.events import RumourChanged
 from crowdops.services.incidents import find_user_name
 from crowdops.services.inputs import DraftInput
+from crowdops.services.lookup import by_id_prefix
 from crowdops.services.message_records import MessageRecord
 from crowdops.services.messages import MessageService
 from crowdops.services.records import short_id
@@ -355,15 +356,7 @@ class RumourService:
 
 
 def _find(session: Session, ref: str) -> Rumour:
-    prefix = ref.strip().lower().replace("-", "")
-    if len(prefix) < 4 or any(c not in "0123456789abcdef" for c in prefix):
-        raise ValidationError(f"'{ref}' is not a rumour id: give at least its first 4 characters.")
-    found = list(session.scalars(select(Rumour).where(literal_column("rumours.id").like(prefix + "%")).limit(2)))
-    if not found:
-        raise NotFoundError(f"No rumour with id {ref}.")
-    if len(found) > 1:
-        raise ValidationError(f"The id {ref} is ambiguous: give more of its characters.")
-    return found[0]
+    return by_id_prefix(session, Rumour, ref, "rumour")
 
 
 def _incident(session: Session, operation_id: uuid.UUID, ref: str) -> Incident:
