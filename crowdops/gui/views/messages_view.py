@@ -4,7 +4,7 @@ what to do next, and the detail pane of the selected message."""
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
@@ -38,9 +38,6 @@ if TYPE_CHECKING:
 
 # The text gets the room: the purpose is the detail pane's title, and many languages show as a count.
 COLUMNS = (Column.STATUS, Column.PRIORITY, Column.TEXT, Column.LANGUAGES, Column.UPDATED)
-
-
-_D = TypeVar("_D", WithdrawDialog, BreakGlassDialog, "ChannelTextDialog")
 
 
 class MessagesView(KeepsSelection, QWidget):
@@ -212,11 +209,6 @@ class MessagesView(KeepsSelection, QWidget):
 
     def publish_unreviewed(self, record: MessageRecord) -> BreakGlassDialog:
         return self._open(BreakGlassDialog(self._state, record, self))
-
-    def _open(self, dialog: _D) -> _D:
-        dialog.done.connect(lambda changed: self.select_when_shown(changed.id))
-        dialog.open()
-        return dialog
 
     def selected_record(self) -> MessageRecord | None:
         return self.detail.record

@@ -5,7 +5,7 @@ the selected post's detail and actions, and a second tab with the sandbox traini
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from crowdops.services.outbox import OutboxEntry, SandboxEntry
 
 LIMIT = 1000  # newest first; an operation rarely has more, and older ones are in the CLI (`crowdops outbox list`)
-_D = TypeVar("_D", ResolveDialog, CancelDialog)
 
 
 class MiddleElide(QStyledItemDelegate):
@@ -265,11 +264,6 @@ class OutboxView(KeepsSelection, QWidget):
 
     def resolve(self, entry: OutboxEntry) -> ResolveDialog:
         return self._open(ResolveDialog(self._state, entry, self))
-
-    def _open(self, dialog: _D) -> _D:
-        dialog.done.connect(lambda changed: self.select_when_shown(changed.id))
-        dialog.open()
-        return dialog
 
     def _say(self, text: str) -> None:
         bar = getattr(self.window(), "statusBar", None)

@@ -2,10 +2,10 @@
 model was refilled, without their selection signal firing (which would load its detail a second time)."""
 
 import uuid
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QDialog, QTableView
 
 
 class RowsById(Protocol):
@@ -31,6 +31,9 @@ def reselect(
     table.viewport().update()
     table.scrollTo(index)
     return row
+
+
+D = TypeVar("D", bound=QDialog)
 
 
 class KeepsSelection:
@@ -60,6 +63,12 @@ class KeepsSelection:
             record = self.model.record(self.proxy.mapToSource(indexes[0]).row())
             self._keep = record.id
             self._load_detail(record)
+
+    def _open(self, dialog: D) -> D:
+        """Open a dialog about the selected record; when it changes the record, show it changed."""
+        dialog.done.connect(lambda changed: self.select_when_shown(changed.id))  # type: ignore[attr-defined]
+        dialog.open()
+        return dialog
 
     def _show_nothing(self) -> None:
         self.detail.show_nothing()  # type: ignore[attr-defined]
