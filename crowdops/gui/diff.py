@@ -27,6 +27,7 @@ def _tokens() -> Any:
 
     return regex.compile(_WORD, regex.DOTALL)
 
+
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 
 
