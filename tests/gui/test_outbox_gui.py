@@ -12,6 +12,7 @@ from crowdops.gui.main_window import MESSAGES, OUTBOX, MainWindow
 from crowdops.gui.models.channel_model import ChannelModel
 from crowdops.gui.models.outbox_model import OutboxModel
 from crowdops.services.events import ConnectivityChanged, OutboxChanged
+from crowdops.services.inputs import DraftInput
 from crowdops.services.message_records import MessageRecord
 from crowdops.store.message_models import OutboxItem
 from tests.conftest import MemoryKeyring
@@ -256,3 +257,28 @@ def test_message_detail_shows_each_channels_delivery(posted: MainWindow, staffed
     assert any("sandbox://" in t for t in texts)  # the link
     assert any(t == "Police Mastodon · Mastodon · EN · Failed — not published" for t in texts)
     assert f"'{MASTODON}' has no server address yet: set it in Channels." in texts
+
+
+def test_a_list_cut_at_its_limit_says_so(window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crowdops.gui.views import outbox_view
+
+    monkeypatch.setattr(outbox_view, "LIMIT", 2)
+    app = window.state.app
+    app.channels.add("Feed", "sandbox", actor="cmdr")
+    op = app.operations.current()
+    assert op is not None
+    draft = app.messages.draft(
+        op.id, DraftInput(text="Gate 3 is open.", language="en", channels=["Feed"]), actor="comms"
+    )
+    app.approvals.submit(draft.short_id, actor="comms")
+    app.approvals.approve(draft.short_id, actor="cmdr", passphrase="secret-1")
+    draft = app.messages.draft(
+        op.id, DraftInput(text="Gate 4 is open.", language="en", channels=["Feed"]), actor="comms"
+    )
+    app.approvals.submit(draft.short_id, actor="comms")
+    app.approvals.approve(draft.short_id, actor="cmdr", passphrase="secret-1")
+    view = window.outbox
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
+    all_button = view.filter_buttons[0]
+    assert all_button.text().endswith("(2+)") and "outbox list" in all_button.toolTip()

@@ -173,9 +173,14 @@ class OutboxView(KeepsSelection, QWidget):
             return
         self.model.set_rows(rows, op.tz)
         self.feed_model.set_rows(feed, op.tz)
+        capped = len(rows) >= LIMIT  # older posts exist that this list does not show
         for button, (title, states) in zip(self.filter_buttons, FILTERS, strict=True):
             n = len(rows) if states is None else sum(1 for r in rows if r.status in states)
-            button.setText(f"{self.tr(title)} ({n})")
+            button.setText(f"{self.tr(title)} ({n}{'+' if capped else ''})")
+            tip = self.tr("Show only these posts (Ctrl+F, then Tab to move between them)")
+            if capped:
+                tip += "\n" + self.tr("Counting the newest {n} posts; `crowdops outbox list` shows every one.")
+            button.setToolTip(tip.format(n=LIMIT))
         self._restore_selection()
         self._update_empty_state()
         self.loaded.emit()
