@@ -267,16 +267,11 @@ def test_a_list_cut_at_its_limit_says_so(window: MainWindow, qtbot: QtBot, monke
     app.channels.add("Feed", "sandbox", actor="cmdr")
     op = app.operations.current()
     assert op is not None
-    draft = app.messages.draft(
-        op.id, DraftInput(text="Gate 3 is open.", language="en", channels=["Feed"]), actor="comms"
-    )
-    app.approvals.submit(draft.short_id, actor="comms")
-    app.approvals.approve(draft.short_id, actor="cmdr", passphrase="secret-1")
-    draft = app.messages.draft(
-        op.id, DraftInput(text="Gate 4 is open.", language="en", channels=["Feed"]), actor="comms"
-    )
-    app.approvals.submit(draft.short_id, actor="comms")
-    app.approvals.approve(draft.short_id, actor="cmdr", passphrase="secret-1")
+    for gate in (3, 4):
+        entry = DraftInput(text=f"Gate {gate} is open.", language="en", channels=["Feed"])
+        draft = app.messages.draft(op.id, entry, actor="comms")
+        app.approvals.submit(draft.short_id, actor="comms")
+        app.approvals.approve(draft.short_id, actor="cmdr", passphrase="secret-1")
     view = window.outbox
     view.reload()
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=5000)
