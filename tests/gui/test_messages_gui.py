@@ -186,11 +186,16 @@ def test_an_unreviewed_break_glass_approval_is_shown_in_red(comms_window: MainWi
     qtbot.waitUntil(
         lambda: view.detail.record is not None and view.detail.record.status is MessageStatus.APPROVED, timeout=5000
     )
-    labels = [w for w in view.detail.findChildren(QLabel) if w.isVisibleTo(view.detail)]
-    unreviewed = [w for w in labels if w.text().startswith("UNREVIEWED")]
+
+    def labels() -> list[QLabel]:
+        return [w for w in view.detail.findChildren(QLabel) if w.isVisibleTo(view.detail)]
+
+    # Labels added to a visible pane are shown by a queued call: wait for them, not just for the record.
+    qtbot.waitUntil(lambda: any(w.text().startswith("UNREVIEWED") for w in labels()), timeout=5000)
+    unreviewed = [w for w in labels() if w.text().startswith("UNREVIEWED")]
     assert unreviewed and unreviewed[0].objectName() == "Danger"
-    assert any(w.text().startswith("Police Mastodon · Mastodon · EN · Waiting to send") for w in labels)  # delivery
-    assert any(w.text().startswith("Published WITHOUT a second approver") for w in labels)  # the audit trail
+    assert any(w.text().startswith("Police Mastodon · Mastodon · EN · Waiting to send") for w in labels())  # delivery
+    assert any(w.text().startswith("Published WITHOUT a second approver") for w in labels())  # the audit trail
 
 
 def test_message_actions_have_their_keys(comms_window: MainWindow, qtbot: QtBot):

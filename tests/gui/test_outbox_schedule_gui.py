@@ -24,7 +24,13 @@ def detail_texts(window: MainWindow, qtbot: QtBot, channel: str) -> list[str]:
     row = next(r for r in range(view.proxy.rowCount()) if view.proxy.index(r, OutboxModel.CHANNEL).data() == channel)
     view.table.selectRow(row)
     qtbot.waitUntil(lambda: view.detail.entry is not None and view.detail.entry.channel == channel, timeout=5000)
-    return [label.text() for label in view.detail.findChildren(QLabel) if label.isVisibleTo(view.detail)]
+
+    def shown() -> list[str]:
+        return [label.text() for label in view.detail.findChildren(QLabel) if label.isVisibleTo(view.detail)]
+
+    # Labels added to a visible pane are shown by a queued call: wait for them, not just for the entry.
+    qtbot.waitUntil(lambda: any(" · queued " in text for text in shown()), timeout=5000)
+    return shown()
 
 
 def test_tries_are_counted_in_words():
