@@ -3,7 +3,7 @@
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,16 +24,10 @@ from crowdops.gui.dialogs.methane import MethaneDialog
 from crowdops.gui.dialogs.quick_log import QuickLogDialog
 from crowdops.gui.dialogs.sign_in import SignInDialog
 from crowdops.gui.main_chrome import DECISIONS, MESSAGES, OUTBOX, REVIEW, RUMOURS, TIMELINE, WindowChrome
-from crowdops.gui.outbox_watch import OutboxWatch, attention_text
 from crowdops.gui.preferences import Preferences
 from crowdops.gui.state import GuiState
-from crowdops.gui.theme import ThemeName, apply_theme
-from crowdops.gui.views.decisions_view import DecisionsView
-from crowdops.gui.views.messages_view import MessagesView
+from crowdops.gui.theme import Colours, ThemeName, apply_theme
 from crowdops.gui.views.navigation import NavList
-from crowdops.gui.views.outbox_view import OutboxView
-from crowdops.gui.views.review_view import ReviewView
-from crowdops.gui.views.rumours_view import RumoursView
 from crowdops.gui.views.status_bar import StatusBar
 from crowdops.gui.views.timeline_view import TimelineView
 from crowdops.gui.wording import headline
@@ -44,6 +38,12 @@ if TYPE_CHECKING:
     from crowdops.gui.dialogs.channels import ChannelsDialog
     from crowdops.gui.dialogs.compose import ComposeWindow
     from crowdops.gui.dialogs.registers import NewDecisionDialog, NewRumourDialog
+    from crowdops.gui.outbox_watch import OutboxWatch
+    from crowdops.gui.views.decisions_view import DecisionsView
+    from crowdops.gui.views.messages_view import MessagesView
+    from crowdops.gui.views.outbox_view import OutboxView
+    from crowdops.gui.views.review_view import ReviewView
+    from crowdops.gui.views.rumours_view import RumoursView
     from crowdops.services.message_records import MessageRecord
     from crowdops.services.outbox import OutboxCounts
 
@@ -51,6 +51,14 @@ __all__ = ["DECISIONS", "MESSAGES", "OUTBOX", "REVIEW", "RUMOURS", "TIMELINE", "
 
 
 class MainWindow(WindowChrome, QMainWindow):
+    # Built by _build_views, after the first paint or when the database is attached.
+    messages: "MessagesView"
+    review: "ReviewView"
+    outbox: "OutboxView"
+    rumours: "RumoursView"
+    decisions: "DecisionsView"
+    outbox_watch: "OutboxWatch"
+
     first_paint = Signal()
     operations_loaded = Signal()
 
@@ -80,14 +88,12 @@ class MainWindow(WindowChrome, QMainWindow):
             ]
         )
         self.timeline = TimelineView(state)
-        self.messages = MessagesView(state)
-        self.review = ReviewView(state)
-        self.outbox = OutboxView(state)
-        self.rumours = RumoursView(state)
-        self.decisions = DecisionsView(state)
         self.views = QStackedWidget()
-        for view in (self.timeline, self.messages, self.review, self.outbox, self.rumours, self.decisions):
-            self.views.addWidget(view)
+        self.views.addWidget(self.timeline)
+        for _ in range(DECISIONS):  # the other views are built once the window has painted (see _build_views)
+            self.views.addWidget(QWidget())
+        self._views_built = False
+        self._colours: Colours | None = None
         self.nav.currentRowChanged.connect(self.views.setCurrentIndex)
 
         body = QHBoxLayout()
@@ -105,11 +111,6 @@ class MainWindow(WindowChrome, QMainWindow):
 
         self.status = StatusBar(state.clock)
         self.setStatusBar(self.status)
-        self.outbox_watch = OutboxWatch(state, self)
-        self.outbox_watch.counts_changed.connect(self._show_outbox_counts)
-        self.outbox_watch.connectivity_changed.connect(
-            lambda line: self.status.set_connectivity(line.text, line.kind, line.tip)
-        )
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
@@ -122,16 +123,10 @@ class MainWindow(WindowChrome, QMainWindow):
         self.timeline.message_requested.connect(self.new_message)
         self.timeline.rumour_requested.connect(self.new_rumour)
         self.timeline.decision_requested.connect(self.new_decision)
-        for pane in (self.timeline, self.rumours.pane, self.decisions.pane, self.messages.detail):
-            pane.open_requested.connect(self.open_item)
+        self.timeline.open_requested.connect(self.open_item)
         self.timeline.filters.set_kinds(prefs.timeline_kinds)
         self.timeline.filters.kinds_changed.connect(lambda kinds: setattr(self.prefs, "timeline_kinds", kinds))
-        self.messages.edit_requested.connect(self.edit_message)
-        self.review.waiting_changed.connect(self._show_waiting)
-        self.rumours.responded.connect(lambda draft: self.messages.select_when_shown(draft.id))
-        self.decisions.explained.connect(lambda draft: self.messages.select_when_shown(draft.id))
-        self.review.approved.connect(lambda r: self._message_done(r, self.tr("Approved and queued: {what}")))
-        self.review.rejected.connect(lambda r: self._message_done(r, self.tr("Rejected and sent back: {what}")))
+        self.first_paint.connect(lambda: QTimer.singleShot(0, self._build_views))
         self.apply_preferences()
         self._operation_changed(None)
         self.act_sign_in.setEnabled(False)  # until the users are loaded with the operations
@@ -139,10 +134,52 @@ class MainWindow(WindowChrome, QMainWindow):
 
     # -- construction -----------------------------------------------------------------------------------
 
+    def _build_views(self) -> None:
+        """The views not shown at start, built after the first paint (or when the data arrives, if sooner): the
+        window appears without waiting for them."""
+        if self._views_built:
+            return
+        self._views_built = True
+        from crowdops.gui.outbox_watch import OutboxWatch
+        from crowdops.gui.views.decisions_view import DecisionsView
+        from crowdops.gui.views.messages_view import MessagesView
+        from crowdops.gui.views.outbox_view import OutboxView
+        from crowdops.gui.views.review_view import ReviewView
+        from crowdops.gui.views.rumours_view import RumoursView
+
+        state = self.state
+        self.messages = MessagesView(state)
+        self.review = ReviewView(state)
+        self.outbox = OutboxView(state)
+        self.rumours = RumoursView(state)
+        self.decisions = DecisionsView(state)
+        for index, view in enumerate((self.messages, self.review, self.outbox, self.rumours, self.decisions), 1):
+            placeholder = self.views.widget(index)
+            self.views.removeWidget(placeholder)
+            self.views.insertWidget(index, view)
+            placeholder.deleteLater()
+        self.views.setCurrentIndex(self.nav.currentRow())
+        for pane in (self.rumours.pane, self.decisions.pane, self.messages.detail):
+            pane.open_requested.connect(self.open_item)
+        self.messages.edit_requested.connect(self.edit_message)
+        self.review.waiting_changed.connect(self._show_waiting)
+        self.rumours.responded.connect(lambda draft: self.messages.select_when_shown(draft.id))
+        self.decisions.explained.connect(lambda draft: self.messages.select_when_shown(draft.id))
+        self.review.approved.connect(lambda r: self._message_done(r, self.tr("Approved and queued: {what}")))
+        self.review.rejected.connect(lambda r: self._message_done(r, self.tr("Rejected and sent back: {what}")))
+        self.outbox_watch = OutboxWatch(state, self)
+        self.outbox_watch.counts_changed.connect(self._show_outbox_counts)
+        self.outbox_watch.connectivity_changed.connect(
+            lambda line: self.status.set_connectivity(line.text, line.kind, line.tip)
+        )
+        self._restyle_views()
+        self._operation_changed(state.operation)
+
     # -- operations -------------------------------------------------------------------------------------
 
     def attach(self, app: "App") -> None:
         """The database is open: start showing it."""
+        self._build_views()
         self.state.attach(app)
         self.load_operations()
 
@@ -326,6 +363,8 @@ class MainWindow(WindowChrome, QMainWindow):
     # -- outbox and channels ------------------------------------------------------------------------------------
 
     def _show_outbox_counts(self, counts: "OutboxCounts | None") -> None:
+        from crowdops.gui.outbox_watch import attention_text
+
         attention = counts.needs_attention if counts is not None else 0
         tip = self.tr("{n} posts need a person: failed, held or unknown (Ctrl+4)").format(n=attention)
         self.nav.set_badge(OUTBOX, attention, tip if attention else "", alert=True)
@@ -342,31 +381,34 @@ class MainWindow(WindowChrome, QMainWindow):
         return dialog
 
     def _focus_search(self) -> None:
-        self.views.currentWidget().focus_search()  # type: ignore[attr-defined]  # every view has one
+        focus = getattr(self.views.currentWidget(), "focus_search", None)  # every view has one (not a placeholder)
+        if focus is not None:
+            focus()
 
     def _refresh(self) -> None:
         view = self.views.currentWidget()
         if view is self.timeline:
             self.timeline.model.refresh()
-        elif view is self.outbox:
+        elif self._views_built and view is self.outbox:
             self.outbox.sync_now()
-        else:
-            view.reload()  # type: ignore[attr-defined]
+        elif hasattr(view, "reload"):
+            view.reload()
 
     # -- preferences and help -----------------------------------------------------------------------------
 
     def apply_preferences(self) -> None:
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        colours = apply_theme(app, self.prefs.theme, self.prefs.larger_text, self._base_font)
-        self.timeline.restyle(colours)
-        self.messages.restyle()
-        self.review.restyle()
-        self.outbox.restyle()
-        self.rumours.restyle()
-        self.decisions.restyle()
+        self._colours = apply_theme(app, self.prefs.theme, self.prefs.larger_text, self._base_font)
+        self.timeline.restyle(self._colours)
+        self._restyle_views()
         self.act_dark.setChecked(self.prefs.theme is ThemeName.DARK)
         self.act_larger.setChecked(self.prefs.larger_text)
+
+    def _restyle_views(self) -> None:
+        if self._views_built:
+            for view in (self.messages, self.review, self.outbox, self.rumours, self.decisions):
+                view.restyle()
 
     def _toggle_dark(self) -> None:
         self.prefs.theme = ThemeName.DARK if self.act_dark.isChecked() else ThemeName.LIGHT
@@ -393,6 +435,7 @@ class MainWindow(WindowChrome, QMainWindow):
             self.first_paint.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.outbox_watch.close()
+        if self._views_built:
+            self.outbox_watch.close()
         self.state.close()
         super().closeEvent(event)
