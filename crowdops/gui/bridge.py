@@ -1,8 +1,9 @@
 """Re-emit core events as Qt signals. Handlers run on the GUI thread whatever thread published the event."""
 
+import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from crowdops.services.events import (
     ConnectivityChanged,
@@ -27,10 +28,21 @@ class EventBridge(QObject):
     decision_changed = Signal(object, object)  # operation id, id of the new decision entry
     outbox_changed = Signal()  # posts moved (by the sync worker or a person); counts may have changed
     connectivity_changed = Signal(str, object)  # online/degraded/offline, unreachable hosts (tuple[str, ...])
+    _outbox_moved = Signal()  # internal: from any thread to the GUI thread, at most one queued at a time
+
+    # While the worker publishes, it reports every quarter second; the outbox, its counts and the timeline each reload
+    # on the signal, so the bridge passes on at most one per this many milliseconds.
+    OUTBOX_COALESCE_MS = 300
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._unsubscribe: Callable[[], None] | None = None
+        self._outbox_pending = threading.Lock()  # held from an OutboxChanged until the coalesced signal goes out
+        self._outbox_timer = QTimer(self)
+        self._outbox_timer.setSingleShot(True)
+        self._outbox_timer.setInterval(self.OUTBOX_COALESCE_MS)
+        self._outbox_timer.timeout.connect(self._emit_outbox_changed)
+        self._outbox_moved.connect(self._outbox_timer.start)
 
     def listen(self, bus: EventBus) -> None:
         self.close()
@@ -52,9 +64,14 @@ class EventBridge(QObject):
             case DecisionChanged(operation_id=op, decision_id=decision):
                 self.decision_changed.emit(op, decision)
             case OutboxChanged():
-                self.outbox_changed.emit()
+                if self._outbox_pending.acquire(blocking=False):  # else one is on its way already
+                    self._outbox_moved.emit()
             case ConnectivityChanged(state=state, unreachable=hosts):
                 self.connectivity_changed.emit(state, hosts)
+
+    def _emit_outbox_changed(self) -> None:
+        self._outbox_pending.release()  # first: a move recorded while receivers reload gets a signal of its own
+        self.outbox_changed.emit()
 
     def close(self) -> None:
         if self._unsubscribe is not None:

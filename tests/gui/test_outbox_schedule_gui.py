@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from crowdops.app import App
+from crowdops.domain.outbox import OutboxStatus
 from crowdops.gui.main_window import MainWindow
 from crowdops.gui.models.outbox_model import OutboxModel
 from crowdops.gui.views.outbox_detail import tries
@@ -59,6 +60,8 @@ def test_a_failed_post_was_tried_once(window: MainWindow, staffed: App, qtbot: Q
     staffed.approvals.approve(record.id.hex, actor="cmdr", passphrase="secret-1")
     staffed.sync.once()
     open_outbox(window, qtbot, 1)
+    # The outbox's signal is coalesced: the list may show the post queued for a moment before it shows it failed.
+    qtbot.waitUntil(lambda: window.outbox.model.record(0).status is OutboxStatus.FAILED, timeout=5000)
     assert window.outbox.proxy.index(0, OutboxModel.NEXT).data() == ""
     texts = detail_texts(window, qtbot, MASTODON)
     assert any(" · tried once · queued " in t for t in texts)

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from crowdops.domain.errors import ValidationError
 from crowdops.gui.bridge import EventBridge
 from crowdops.gui.tasks import TaskRunner
-from crowdops.services.events import EventBus, IncidentLogged
+from crowdops.services.events import EventBus, IncidentLogged, OutboxChanged
 
 
 def test_work_runs_off_the_gui_thread_and_results_come_back_on_it(qtbot: QtBot):
@@ -81,6 +81,22 @@ def test_core_events_from_another_thread_arrive_as_signals_on_the_gui_thread(qtb
     bus.publish(IncidentLogged(op, incident))
     qtbot.wait(0)
     assert len(received) == 1, "a closed bridge no longer listens"
+
+
+def test_a_burst_of_outbox_moves_becomes_one_signal_and_a_later_move_another(qtbot: QtBot):
+    """The worker reports every quarter second while publishing; each report reloads three views."""
+    bus = EventBus()
+    bridge = EventBridge()
+    bridge.listen(bus)
+    received: list[bool] = []
+    bridge.outbox_changed.connect(lambda: received.append(True))
+    burst = threading.Thread(target=lambda: [bus.publish(OutboxChanged()) for _ in range(50)])
+    burst.start()
+    burst.join()
+    qtbot.waitUntil(lambda: len(received) == 1, timeout=2000)
+    bus.publish(OutboxChanged())  # after the signal went out: not lost
+    qtbot.waitUntil(lambda: len(received) == 2, timeout=2000)
+    bridge.close()
 
 
 @pytest.mark.parametrize("module", ["crowdops.gui.launch", "crowdops.gui.main_window"])
