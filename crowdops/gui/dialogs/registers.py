@@ -238,14 +238,10 @@ class NewDecisionDialog(_WriteDialog):
     def _submit(self) -> None:
         from crowdops.services.decisions import DecisionInput  # the services load after the first paint
 
-        actor = self._actor()
-        if actor is None:
+        read = self._actor_and_options()
+        if read is None:
             return
-        try:
-            options = [parse_option(line) for line in self.options.toPlainText().splitlines() if line.strip()]
-        except CrowdOpsError as refusal:
-            show_error(self.error, str(refusal))
-            return
+        actor, options = read
         entry = DecisionInput(
             decision=self.decision.toPlainText(),
             rationale=self.rationale.toPlainText(),
@@ -255,6 +251,18 @@ class NewDecisionDialog(_WriteDialog):
         )
         decisions, op_id = self._state.app.decisions, self._operation_id
         self._write(lambda: decisions.add(op_id, entry, actor=actor))
+
+    def _actor_and_options(self) -> tuple[str, list[tuple[str, str]]] | None:
+        """Who decides, and the options one a line; None (the reason shown) when either cannot be had."""
+        actor = self._actor()
+        if actor is None:
+            return None
+        try:
+            options = [parse_option(line) for line in self.options.toPlainText().splitlines() if line.strip()]
+        except CrowdOpsError as refusal:
+            show_error(self.error, str(refusal))
+            return None
+        return actor, options
 
 
 class ReviseDecisionDialog(NewDecisionDialog):
@@ -274,14 +282,10 @@ class ReviseDecisionDialog(NewDecisionDialog):
         self.review.setToolTip(self.tr("Empty it to drop the review"))
 
     def _submit(self) -> None:
-        actor = self._actor()
-        if actor is None:
+        read = self._actor_and_options()
+        if read is None:
             return
-        try:
-            options = [parse_option(line) for line in self.options.toPlainText().splitlines() if line.strip()]
-        except CrowdOpsError as refusal:
-            show_error(self.error, str(refusal))
-            return
+        actor, options = read
         review = self.review.text().strip()
         decisions, ref = self._state.app.decisions, self._record.id.hex
         decision, rationale = self.decision.toPlainText(), self.rationale.toPlainText()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -100,20 +99,10 @@ class MessagesView(KeepsSelection, QWidget):
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         state.operation_changed.connect(self._operation_changed)
-        state.bridge.message_changed.connect(self._message_changed)
+        state.bridge.message_changed.connect(self._changed)
         self._update_empty_state()
 
     # -- loading ----------------------------------------------------------------------------------------
-
-    def _operation_changed(self, op: OperationRecord | None) -> None:
-        self._keep = None
-        self.detail.show_nothing()
-        self.model.set_rows([], op.tz if op else ZoneInfo("UTC"))
-        self.reload()
-
-    def _message_changed(self, operation_id: uuid.UUID, _message_id: uuid.UUID) -> None:
-        if self._state.operation is not None and operation_id == self._state.operation.id:
-            self.reload()
 
     def reload(self) -> None:
         op = self._state.operation

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QWidget
@@ -70,17 +69,6 @@ class RegisterView(KeepsSelection, QWidget):
         self._update_empty_state()
 
     # -- loading ----------------------------------------------------------------------------------------
-
-    def _operation_changed(self, op: OperationRecord | None) -> None:
-        self._keep = None
-        self._show_nothing()
-        self.model.set_rows([], op.tz if op else ZoneInfo("UTC"))
-        self.reload()
-
-    def _changed(self, operation_id: uuid.UUID, _record_id: uuid.UUID) -> None:
-        """A change announced by the core (by this view, another view or a background job): reload."""
-        if self._state.operation is not None and operation_id == self._state.operation.id:
-            self.reload()
 
     def reload(self) -> None:
         op = self._state.operation

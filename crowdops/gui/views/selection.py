@@ -3,6 +3,7 @@ model was refilled, without their selection signal firing (which would load its 
 
 import uuid
 from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSortFilterProxyModel
 from PySide6.QtWidgets import QDialog, QTableView
@@ -69,6 +70,22 @@ class KeepsSelection:
         dialog.done.connect(lambda changed: self.select_when_shown(changed.id))  # type: ignore[attr-defined]
         dialog.open()
         return dialog
+
+    def _operation_changed(self, op: Any) -> None:
+        """Another operation (or none): nothing selected, an empty list in its zone, then its records."""
+        self._keep = None
+        self._show_nothing()
+        self.model.set_rows([], op.tz if op else ZoneInfo("UTC"))
+        self.reload()
+
+    def _changed(self, operation_id: uuid.UUID, _record_id: uuid.UUID) -> None:
+        """A change the core announced (from this view, another one or a background job): reload if it is ours."""
+        operation = self._state.operation  # type: ignore[attr-defined]
+        if operation is not None and operation_id == operation.id:
+            self.reload()
+
+    def reload(self) -> None:
+        raise NotImplementedError
 
     def _show_nothing(self) -> None:
         self.detail.show_nothing()  # type: ignore[attr-defined]
